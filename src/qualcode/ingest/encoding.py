@@ -1,0 +1,144 @@
+"""Reading text files whatever their encoding, and the canonical form every document is stored in.
+
+Canonical text: NFC, ``\\n`` line endings, no BOM, no control characters except ``\\n`` and ``\\t``.
+All offsets in qualcode are code-point indices into this canonical text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from qualcode.errors import InputError
+
+# Magic numbers of common binary formats someone might hand us by mistake, with a hint.
+_MAGIC = [
+    (b"%PDF", "a PDF document, not a plain-text file; export it as .txt or .docx first"),
+    (b"PK\x03\x04", "a zip archive (perhaps a Word file); give it a .docx suffix or save it as .txt"),
+    (b"\xd0\xcf\x11\xe0", "an old binary Word/Office file; save it as .docx or .txt first"),
+    (b"\x89PNG", "a PNG image, not a transcript"),
+    (b"\xff\xd8\xff", "a JPEG image, not a transcript"),
+    (b"GIF8", "a GIF image, not a transcript"),
+    (b"\x1f\x8b", "a gzip archive, not a transcript"),
+    (b"ID3", "an audio file, not a transcript"),
+]
+
+_BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+_LINE_BREAKS = {"\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+_MAX_CONTROL_SHARE = 0.05  # more control characters than this means "binary"
+
+
+def read_text_file(path: str | Path) -> str:
+    """Read ``path`` and return its text in canonical form (see :func:`canonicalise`).
+
+    Raises InputError for a missing, empty, binary or undecodable file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "the file does not exist.")
+    if path.is_dir():
+        raise InputError(path, "this is a folder, not a file.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"the file cannot be read ({exc.strerror or exc}).") from exc
+    text = canonicalise(decode_bytes(data, path))
+    if not text.strip():
+        raise InputError(path, "the file contains no text.")
+    return text
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Return the codec name for ``data`` from its BOM or UTF-16 NUL pattern, or None if neither."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if len(data) >= 4 and b"\x00" in data:
+        even, odd = data[0::2], data[1::2]
+        even_nul = even.count(0) / len(even)
+        odd_nul = odd.count(0) / len(odd)
+        # Mostly-Latin UTF-16: every other byte is NUL.
+        if odd_nul > 0.3 and even_nul < 0.05:
+            return "utf-16-le"
+        if even_nul > 0.3 and odd_nul < 0.05:
+            return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, path: str | Path | None = None) -> str:
+    """Decode raw bytes: BOM → that encoding; UTF-16 by NUL pattern; else UTF-8, else Windows-1252.
+
+    The result is *not* canonicalised (the BOM is removed, nothing else).
+    """
+    if not data:
+        raise InputError(path, "the file is empty.")
+    for magic, hint in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(path, f"this looks like {hint}.")
+    encoding = detect_encoding(data)
+    if encoding is not None:
+        bom_free = data
+        for bom, name in _BOMS:
+            if name == encoding and data.startswith(bom):
+                bom_free = data[len(bom) :]
+                break
+        try:
+            text = bom_free.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"the file looks like {encoding.upper()} but byte {exc.start} cannot be decoded."
+            ) from exc
+    elif b"\x00" in data:
+        raise InputError(path, "this is a binary file, not a text transcript (it contains NUL bytes).")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    path,
+                    f"the text is neither UTF-8 nor Windows-1252 (byte {exc.start} cannot be decoded); "
+                    "save it as UTF-8 and try again.",
+                ) from exc
+    if _looks_binary(text):
+        raise InputError(path, "this is a binary file, not a text transcript.")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(
+        1 for ch in text if ch not in "\n\r\t\f\v" and unicodedata.category(ch) in ("Cc", "Cs")
+    )
+    return controls / len(text) > _MAX_CONTROL_SHARE
+
+
+def canonicalise(text: str) -> str:
+    """NFC; ``\\r\\n``, ``\\r`` and Unicode line separators → ``\\n``; no BOM; no control characters
+    other than ``\\n`` and ``\\t``. Idempotent: ``canonicalise(canonicalise(t)) == canonicalise(t)``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for ch in text:
+        if ch in _LINE_BREAKS:
+            out.append("\n")
+        elif ch == "\ufeff":
+            continue
+        elif ch in "\n\t":
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cs"):
+            continue  # other controls and lone surrogates
+        else:
+            out.append(ch)
+    # NFC never introduces controls, BOMs or line breaks, so one pass is enough.
+    return unicodedata.normalize("NFC", "".join(out))
