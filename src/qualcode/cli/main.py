@@ -13,6 +13,12 @@ COMMAND_MODULES = [
     "qualcode.cli.project_cmds",
     "qualcode.cli.coding_cmds",
     "qualcode.cli.demo_cmd",
+    "qualcode.cli.tui_cmd",
+    "qualcode.cli.suggest_cmds",
+    "qualcode.cli.team_cmds",
+    "qualcode.cli.agreement_cmds",
+    "qualcode.cli.export_cmds",
+    "qualcode.cli.refi_cmds",
 ]
 
 
@@ -26,7 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency inside the module
+                raise
+            continue
+        module.register(sub)
     return parser
 
 

@@ -7,6 +7,7 @@ All offsets in qualcode are code-point indices into this canonical text.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -32,7 +33,9 @@ _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
-_LINE_BREAKS = {"\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+_LINE_BREAK_RE = re.compile("\r\n?|[\u2028\u2029\x85]")
+# C0/C1 controls except \t and \n, the BOM / zero-width no-break space, lone surrogates.
+_DROP_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufeff\ud800-\udfff]")
 _MAX_CONTROL_SHARE = 0.05  # more control characters than this means "binary"
 
 
@@ -127,18 +130,7 @@ def _looks_binary(text: str) -> bool:
 def canonicalise(text: str) -> str:
     """NFC; ``\\r\\n``, ``\\r`` and Unicode line separators → ``\\n``; no BOM; no control characters
     other than ``\\n`` and ``\\t``. Idempotent: ``canonicalise(canonicalise(t)) == canonicalise(t)``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for ch in text:
-        if ch in _LINE_BREAKS:
-            out.append("\n")
-        elif ch == "\ufeff":
-            continue
-        elif ch in "\n\t":
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cs"):
-            continue  # other controls and lone surrogates
-        else:
-            out.append(ch)
+    text = _LINE_BREAK_RE.sub("\n", text)
+    text = _DROP_RE.sub("", text)
     # NFC never introduces controls, BOMs or line breaks, so one pass is enough.
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", text)

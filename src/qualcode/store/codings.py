@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from qualcode.domain.models import ORIGINS, Coding, Memo
@@ -67,12 +68,16 @@ class CodingsMixin:
         }
 
     def add_codings(self, items: list[NewCoding], skip_duplicates: bool = False,
-                    description: str | None = None) -> tuple[list[Coding], int]:
+                    description: str | None = None, undoable: bool = True) -> tuple[list[Coding], int]:
         """Add codings in one transaction and one undoable step. Returns (added, duplicates).
 
         One coder's exact duplicate (same document, code, span) is refused, or skipped
-        when ``skip_duplicates`` is set.
+        when ``skip_duplicates`` is set. With ``undoable=False`` (bulk loads, merges) the step
+        is recorded in the audit trail only, which keeps very large loads fast; it then returns
+        counts (added, duplicates) instead of the added codings.
         """
+        if not undoable:
+            return self._bulk_add_codings(items, skip_duplicates, description or f"added {len(items)} codings")
         cache: dict = {}
         rows, ops, dupes = [], [], 0
         with self.db.atomic():
@@ -108,6 +113,24 @@ class CodingsMixin:
                 self._record("add_coding", description, ops)
         self._changed()
         return [_coding(tuple(r[c] for c in CODING_COLUMNS)) for r in rows], dupes
+
+    def _bulk_add_codings(self, items: list[NewCoding], skip_duplicates: bool, description: str):
+        cache: dict = {}
+        with self.db.atomic():
+            rows = [self._validate(new, cache) for new in items]
+            before = self.db.execute("SELECT count(*) FROM codings").fetchone()[0]
+            verb = "INSERT OR IGNORE" if skip_duplicates else "INSERT"
+            try:
+                self.db.conn.executemany(
+                    f"{verb} INTO codings ({', '.join(CODING_COLUMNS)}) VALUES ({', '.join('?' for _ in CODING_COLUMNS)})",
+                    [tuple(r[c] for c in CODING_COLUMNS) for r in rows],
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ProjectError(f"a coding is already in the project (same coder, code and span, or same id): {exc}.") from None
+            added = self.db.execute("SELECT count(*) FROM codings").fetchone()[0] - before
+            self._record("add_coding", description, [], undoable=False)
+        self._changed()
+        return added, len(rows) - added
 
     def add_coding(self, document: str, code: str, coder: str, start: int, end: int,
                    memo: str = "", origin: str = "human") -> Coding:
