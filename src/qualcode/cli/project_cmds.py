@@ -249,7 +249,7 @@ def cmd_show(args) -> int:
             "uuid": doc.uuid, "name": doc.name, "kind": doc.kind, "characters": doc.length,
             "sha256": doc.sha256, "source_format": doc.source_format,
             "turns": [
-                {"turn": i, "speaker": t.speaker, "role": roles.get(t.case_uuid), "timestamp_ms": t.timestamp_ms,
+                {"turn": i, "speaker": t.speaker, "role": roles.get(t.case), "timestamp_ms": t.timestamp_ms,
                  "start": t.start, "end": t.end, "text": doc.text[t.start:t.end]}
                 for i, t in chosen
             ],

@@ -13,7 +13,7 @@ from qualcode.ingest.encoding import canonicalise, read_text_file
 from qualcode.store.codings import NewCoding
 
 FIELDS = ("uuid", "document", "code", "coder", "start", "end", "text", "memo", "origin", "created_at")
-REQUIRED = ("document", "code", "start", "end")
+REQUIRED = ("document", "code")
 
 
 def coding_records(project, codings) -> list[dict]:
@@ -74,6 +74,8 @@ def _read_records(path: Path) -> list[tuple[int, dict]]:
         return out
     reader = csv.DictReader(io.StringIO(text))
     missing = [f for f in REQUIRED if f not in (reader.fieldnames or [])]
+    if not missing and not ({"start", "end"} <= set(reader.fieldnames or []) or {"text", "quote"} & set(reader.fieldnames or [])):
+        missing = ["start"]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, field=missing[0])
     return [(i, row) for i, row in enumerate(reader, start=2)]
@@ -96,17 +98,27 @@ def read_codings(project, path: str | Path, coder: str | None = None) -> list[Ne
             code = project.code(str(rec["code"]))
         except ProjectError as exc:
             raise InputError(path, str(exc).rstrip("."), line=line) from None
-        try:
-            start, end = int(rec["start"]), int(rec["end"])
-        except (TypeError, ValueError):
-            raise InputError(path, "start and end must be whole numbers", line=line, field="start") from None
-        quote = rec.get("text") or ""
-        if quote and doc.text[start:end] != quote:
+        quote = rec.get("text") or rec.get("quote") or ""
+        if rec.get("start") in (None, "") or rec.get("end") in (None, ""):
+            if not quote:
+                raise InputError(path, "give start and end, or the quoted text", line=line, field="start")
             hits = find_quote(doc.text, quote)
-            if len(hits) != 1:
-                raise InputError(path, f"the quoted text is not at {start}-{end} in '{doc.name}' and cannot be "
-                                 "placed unambiguously", line=line, field="text")
-            start, end = hits[0]
+            occurrence = int(rec.get("occurrence") or 0)
+            if not hits or (len(hits) > 1 and not 1 <= occurrence <= len(hits)):
+                found = "not found" if not hits else f"found {len(hits)} times (add an occurrence)"
+                raise InputError(path, f"the quoted text is {found} in '{doc.name}'", line=line, field="text")
+            start, end = hits[occurrence - 1 if len(hits) > 1 else 0]
+        else:
+            try:
+                start, end = int(rec["start"]), int(rec["end"])
+            except (TypeError, ValueError):
+                raise InputError(path, "start and end must be whole numbers", line=line, field="start") from None
+            if quote and doc.text[start:end] != quote:
+                hits = find_quote(doc.text, quote)
+                if len(hits) != 1:
+                    raise InputError(path, f"the quoted text is not at {start}-{end} in '{doc.name}' and cannot be "
+                                     "placed unambiguously", line=line, field="text")
+                start, end = hits[0]
         if not (0 <= start < end <= len(doc.text)):
             raise InputError(path, f"the span {start}-{end} is outside '{doc.name}' ({len(doc.text)} characters)",
                              line=line, field="end")

@@ -121,9 +121,7 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> str:
 def _looks_binary(text: str) -> bool:
     if not text:
         return False
-    controls = sum(
-        1 for ch in text if ch not in "\n\r\t\f\v" and unicodedata.category(ch) in ("Cc", "Cs")
-    )
+    controls = sum(1 for ch in text if ch not in "\n\r\t\f\v" and unicodedata.category(ch) in ("Cc", "Cs"))
     return controls / len(text) > _MAX_CONTROL_SHARE
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from qualcode.errors import InputError
 from qualcode.ingest.encoding import canonicalise, read_text_file
 from qualcode.ingest.model import ParsedTranscript, ParsedTurn
-from qualcode.ingest.turns import detect_turns
+from qualcode.ingest.turns import detect_turns, is_role_label
 
 SUPPORTED_SUFFIXES = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
@@ -31,18 +31,16 @@ def read_transcript(path: str | Path, speaker_pattern: str | None = None) -> Par
     path = Path(path)
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
+        suffix = path.suffix or "(none)"
         raise InputError(
-            path,
-            f"unsupported file type '{path.suffix or '(none)'}'; qualcode reads .txt, .md, .docx, .vtt and .srt.",
+            path, f"unsupported file type '{suffix}'; qualcode reads .txt, .md, .docx, .vtt and .srt."
         )
-    if fmt == "docx":
-        text = read_docx_text(path)
-    else:
-        text = read_text_file(path)
-    if fmt == "vtt":
-        return ParsedTranscript(*_assemble(parse_vtt(text, path)), source_format="vtt")
-    if fmt == "srt":
-        return ParsedTranscript(*_assemble(parse_srt(text, path)), source_format="srt")
+    text = read_docx_text(path) if fmt == "docx" else read_text_file(path)
+    if fmt in ("vtt", "srt"):
+        cues = parse_vtt(text, path) if fmt == "vtt" else parse_srt(text, path)
+        if not cues:
+            raise InputError(path, "the file has no cues with text.")
+        return ParsedTranscript(*_assemble(cues), source_format=fmt)
     return ParsedTranscript(text, detect_turns(text, speaker_pattern), source_format=fmt)
 
 
@@ -71,7 +69,9 @@ def read_docx_text(path: Path) -> str:
                 blocks.append(_paragraph_text(block))
         blocks = _apply_bold_labels(blocks)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(path, "this is not a readable Word .docx file (it may be damaged or truncated).") from exc
+        raise InputError(
+            path, "this is not a readable Word .docx file (it may be damaged or truncated)."
+        ) from exc
     except Exception as exc:  # lxml XMLSyntaxError and friends from a broken document.xml
         raise InputError(path, f"the Word document cannot be read ({type(exc).__name__}).") from exc
     text = canonicalise("\n\n".join(b.strip() for b in blocks if b.strip()))
@@ -98,13 +98,19 @@ def _paragraph_text(paragraph) -> str | tuple[str, str]:
 
 
 def _apply_bold_labels(blocks: list[str | tuple[str, str]]) -> list[str]:
-    """Write bold labels as ``Label: rest`` when the same label opens two or more paragraphs."""
+    """Write a bold label as ``Label: rest`` when it is a role (Interviewer, R1), opens two or more
+    paragraphs, or is used as ``Label:`` elsewhere in the document; else keep ``Label rest``."""
     labels = [b[0].casefold() for b in blocks if isinstance(b, tuple)]
+    colon_names = {
+        b.split(":", 1)[0].strip().casefold() for b in blocks if isinstance(b, str) and ":" in b[:50]
+    }
     out = []
     for block in blocks:
         if isinstance(block, tuple):
             label, rest = block
-            out.append(f"{label}: {rest}" if labels.count(label.casefold()) >= 2 else f"{label} {rest}")
+            key = label.casefold()
+            known = is_role_label(label) or labels.count(key) >= 2 or key in colon_names
+            out.append(f"{label}: {rest}" if known else f"{label} {rest}")
         else:
             out.append(block)
     return out
@@ -150,7 +156,11 @@ def _ms(h, m, s, frac) -> int:
 def _parse_timing(line: str, path, lineno: int) -> tuple[int, int]:
     m = _TIMING.fullmatch(line)
     if not m:
-        raise InputError(path, f"bad cue timing line {line.strip()[:60]!r}; expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm'.", line=lineno)
+        raise InputError(
+            path,
+            f"bad cue timing line {line.strip()[:60]!r}; expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm'.",
+            line=lineno,
+        )
     g = m.groups()
     for hours, minutes, seconds, _frac in (g[:4], g[4:]):
         if int(seconds) > 59 or (hours is not None and int(minutes) > 59):
@@ -195,7 +205,9 @@ def parse_vtt(text: str, path=None) -> list[Cue]:
             continue
         idx = 0 if "-->" in block[0] else 1
         if idx >= len(block) or "-->" not in block[idx]:
-            raise InputError(path, "expected a cue timing line 'hh:mm:ss.mmm --> hh:mm:ss.mmm'.", line=lineno + idx)
+            raise InputError(
+                path, "expected a cue timing line 'hh:mm:ss.mmm --> hh:mm:ss.mmm'.", line=lineno + idx
+            )
         start, end = _parse_timing(block[idx], path, lineno + idx)
         raw.append((start, end, "\n".join(block[idx + 1 :])))
     return _speakers(raw)
@@ -207,11 +219,11 @@ def parse_srt(text: str, path=None) -> list[Cue]:
     for lineno, block in _blocks(text):
         idx = 0 if "-->" in block[0] else 1
         if idx >= len(block) or "-->" not in block[idx]:
-            raise InputError(path, "expected a subtitle timing line 'hh:mm:ss,mmm --> hh:mm:ss,mmm'.", line=lineno + idx)
+            raise InputError(
+                path, "expected a subtitle timing line 'hh:mm:ss,mmm --> hh:mm:ss,mmm'.", line=lineno + idx
+            )
         start, end = _parse_timing(block[idx], path, lineno + idx)
         raw.append((start, end, "\n".join(block[idx + 1 :])))
-    if not raw:
-        raise InputError(path, "no subtitles found.")
     return _speakers(raw)
 
 
@@ -234,7 +246,7 @@ def _speakers(raw: list[tuple[int, int, str]]) -> list[Cue]:
             continue
         if _clean(pieces[0]):
             cues.append(Cue(start, end, None, _clean(pieces[0])))
-        for name, part in zip(pieces[1::2], pieces[2::2]):
+        for name, part in zip(pieces[1::2], pieces[2::2], strict=True):
             speaker = " ".join(canonicalise(html.unescape(name or "")).split()) or None
             cues.append(Cue(start, end, speaker, _clean(part)))
     prefixed = [(c, _ZOOM_PREFIX.match(c.text)) for c in untagged]
@@ -245,7 +257,7 @@ def _speakers(raw: list[tuple[int, int, str]]) -> list[Cue]:
     return [c for c in cues if c.text]
 
 
-_SENTENCE_END = re.compile(r"[.?!…]['\"’”)]*$")
+_SENTENCE_END = re.compile(r"[.?!…]['\"\u2019\u201d)]*$")
 
 
 def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
@@ -254,8 +266,10 @@ def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
     Cues without a speaker are merged until one ends a sentence, so captions read as sentences."""
     groups: list[list[Cue]] = []
     for cue in cues:
-        if groups and groups[-1][-1].speaker == cue.speaker and (
-            cue.speaker is not None or not _SENTENCE_END.search(groups[-1][-1].text)
+        if (
+            groups
+            and groups[-1][-1].speaker == cue.speaker
+            and (cue.speaker is not None or not _SENTENCE_END.search(groups[-1][-1].text))
         ):
             groups[-1].append(cue)
         else:

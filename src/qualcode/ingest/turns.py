@@ -24,12 +24,12 @@ from qualcode.errors import InputError
 from qualcode.ingest.model import ParsedTurn
 
 TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_WORD = r"(?:[^\W_][\w.'’\-]*(?:\([\w.'’\- ]*\))?|\([\w.'’\- ]+\))"
+_WORD = r"(?:[^\W_][\w.'\u2019\-]*(?:\([\w.'\u2019\- ]*\))?|\([\w.'\u2019\- ]+\))"
 NAME = rf"(?P<name>{_WORD}(?: {_WORD}){{0,4}})"
 _BTS = rf"[(\[](?P<ts>{TS})[)\]]"  # a bracketed timestamp
 
 _ZOOM = re.compile(rf"\[{NAME}\][ \t]+(?P<ts>{TS})")
-_OTTER = re.compile(rf"{NAME}(?:(?:[ \t]{{2,}}|\t)(?P<ts>{TS})|[ \t]*[(\[](?P<ts2>{TS})[)\]][ \t]*:?)")
+_OTTER = re.compile(rf"{NAME}(?:(?:[ \t]{{2,}}|\t)(?P<ts>{TS})|[ \t]*[(\[](?P<ts2>{TS})[)\]])")
 _HEADING = re.compile(rf"(?P<hashes>#{{1,6}})[ \t]+(?:\*\*)?{NAME}(?:\*\*)?[ \t]*:?(?:[ \t]*{_BTS})?[ \t]*#*")
 _BOLD_LINE = re.compile(rf"\*\*{NAME}:?\*\*:?(?:[ \t]*{_BTS})?")
 _COLON_BOLD = re.compile(rf"\*\*{NAME}(?:[ \t]*{_BTS})?(?::\*\*|\*\*[ \t]?:)(?=\s|$)")
@@ -57,10 +57,13 @@ HEADER_KEYS = {
     "deelnemers", "recording", "opname", "transcriber", "transcribent", "subject", "onderwerp",
     "interview", "version", "versie", "language", "taal", "setting", "note", "notes", "notitie",
     "opmerking", "opmerkingen", "file", "bestand", "source", "bron", "summary", "samenvatting",
+}  # fmt: skip
+NOT_LABELS = {  # words that start sentences or annotations, never speakers
     "conclusion", "conclusie", "nb", "n.b.", "ps", "p.s.", "example", "voorbeeld", "tip", "let op",
     "dus", "so", "well", "nou", "maar", "but", "and", "en", "ja", "yes", "nee", "no", "ok", "oké",
+    "warning", "let wel", "edit", "update", "link", "url", "e-mail", "email", "tel", "website",
 }  # fmt: skip
-NON_SPEAKERS = {
+NON_SPEAKERS = {  # bracketed annotations: [laughter], [inaudible]
     "laughter", "laughs", "laughing", "laugh", "inaudible", "crosstalk", "cross talk", "pause",
     "silence", "music", "applause", "unclear", "noise", "cough", "coughs", "interruption",
     "overlapping", "lacht", "gelach", "stilte", "onverstaanbaar", "pauze", "onduidelijk", "muziek",
@@ -160,7 +163,8 @@ def _classify_line(line: str, i: int, start: int) -> _Label | None:
     for style, rx in (("colon", _COLON_BOLD), ("colon", _COLON), ("colon", _TAB), ("bracket", _BRACKET)):
         m = rx.match(line, offset)
         if m:
-            ts = parse_timestamp(m.groupdict().get("ts")) or prefix_ts
+            ts = parse_timestamp(m.groupdict().get("ts"))
+            ts = prefix_ts if ts is None else ts
             rest = m.end()
             while rest < len(line) and line[rest].isspace():
                 rest += 1
@@ -186,7 +190,8 @@ def _key(name: str) -> str:
     return name.casefold()
 
 
-def _is_role(name: str) -> bool:
+def is_role_label(name: str) -> bool:
+    """True for generic role labels: Interviewer, I, R1, D3, Moderator, Speaker 2, Vraag, …"""
     base = re.sub(r"[\s\d.\-]+$", "", name.casefold()).strip()
     return base in ROLES
 
@@ -196,7 +201,7 @@ def _name_shaped(name: str, count: int) -> bool:
         return False
     words = name.split()
     first = words[0]
-    if not (first[0].isupper() or any(ch.isdigit() for ch in first) or _is_role(name) or count >= 3):
+    if not (first[0].isupper() or any(ch.isdigit() for ch in first) or is_role_label(name) or count >= 3):
         return False
     for word in words[1:]:
         if not (word[0].isupper() or word[0].isdigit() or word[0] == "(" or word.casefold() in PARTICLES):
@@ -216,7 +221,7 @@ def _header_block(candidates: list[_Label], lines: list[str]) -> set[int]:
         return set()
     end = next((i for i in range(first, len(lines)) if not lines[i].strip()), len(lines))
     block = [c for c in candidates if first <= c.line < end]
-    if any(_key(c.speaker) in HEADER_KEYS for c in block) and any(c.line >= end for c in candidates):
+    if block and _key(block[0].speaker) in HEADER_KEYS and any(c.line >= end for c in candidates):
         return {c.line for c in block}
     return set()
 
@@ -228,12 +233,12 @@ def _select(candidates: list[_Label], strs: list[str]) -> list[_Label]:
     heading_levels = {
         c.level
         for c in candidates
-        if c.style == "heading" and (counts[_key(c.speaker)] >= 2 or _is_role(c.speaker))
+        if c.style == "heading" and (counts[_key(c.speaker)] >= 2 or is_role_label(c.speaker))
     }
     accepted = []
     for c in candidates:
         key, n = _key(c.speaker), counts[_key(c.speaker)]
-        if c.line in header or key in NON_SPEAKERS:
+        if c.line in header or key in NON_SPEAKERS or key in NOT_LABELS:
             continue
         if c.style in ("zoom", "otter"):
             ok = True
@@ -241,7 +246,7 @@ def _select(candidates: list[_Label], strs: list[str]) -> list[_Label]:
             ok = c.level in heading_levels and not (set(key.split()) & HEADER_KEYS)
         else:
             ok = key not in HEADER_KEYS and _name_shaped(c.speaker, n)
-            ok = ok and (n >= 2 or _is_role(c.speaker) or _at_boundary(c.line, strs, candidate_lines))
+            ok = ok and (n >= 2 or is_role_label(c.speaker) or _at_boundary(c.line, strs, candidate_lines))
         if ok:
             accepted.append(c)
     styles = Counter(c.style for c in accepted)
@@ -336,7 +341,7 @@ def _build(text: str, lines, labels: list[_Label], breaks: set[int]) -> list[Par
         elif i in breaks:
             close()
             current = None
-        elif (m := _TS_LINE.fullmatch(text, start, end)) and _next_is_label(i, lines, text, by_line):
+        elif (m := _TS_LINE.fullmatch(text[start:end].strip())) and _next_is_label(i, lines, text, by_line):
             close()
             current, pending_ts = None, parse_timestamp(m["ts"])
         elif current is not None:

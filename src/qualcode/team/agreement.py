@@ -46,7 +46,7 @@ import numpy as np
 from qualcode.domain.spans import union
 from qualcode.team import agreement_figures as fig
 from qualcode.team.agreement_stats import Stat, brennan_prediger, undefined
-from qualcode.team.unitized import CODED, PHI, UnitizedStats, tabulate
+from qualcode.team.unitized import CODED, PHI, UnitizedStats, tabulate_many
 
 
 @dataclass(frozen=True)
@@ -210,27 +210,23 @@ def _prepare(spans, doc_lengths, coders, codes, domains, coded_docs) -> _Context
     return _Context(coders, tuple(dict.fromkeys(codes)), domains, dict(doc_lengths), compared, excluded, present, by_key)
 
 
-def _arrays(by_coder, present, coders, ids=None):
-    """Engine input: per coder position (starts, ends, value ids), None for absent coders."""
+def _batch(ctx: _Context, doc: str, present, entries, value: int | None = None):
+    """Engine input for :func:`tabulate_many`: per coder position ``(continuum, starts, ends,
+    value ids)`` gathered from ``entries`` = ``(continuum, code, value id)``; None if absent."""
     out = []
-    for coder in coders:
+    for coder in ctx.coders:
         if coder not in present:
             out.append(None)
             continue
-        items = by_coder.get(coder, [])
-        s = np.fromiter((a for a, _, _ in items), dtype=np.int64, count=len(items))
-        e = np.fromiter((b for _, b, _ in items), dtype=np.int64, count=len(items))
-        v = np.fromiter((c for _, _, c in items), dtype=np.int64, count=len(items))
-        out.append((s, e, v if ids is None else np.full(len(items), ids, dtype=np.int64)))
+        cont, starts, ends, ids = [], [], [], []
+        for k, code, vid in entries:
+            for s, e in ctx.spans.get((doc, code), {}).get(coder, ()):
+                cont.append(k)
+                starts.append(s)
+                ends.append(e)
+                ids.append(vid if value is None else value)
+        out.append(tuple(np.asarray(x, dtype=np.int64) for x in (cont, starts, ends, ids)))
     return out
-
-
-def _blank(present, coders, length) -> UnitizedStats:
-    """Statistics of a document where nobody applied the code (fast path)."""
-    if length <= 0:
-        return UnitizedStats()
-    pattern = tuple(PHI if c in present else None for c in coders)
-    return UnitizedStats({pattern: float(length)}, {PHI: float(len(present) * length)})
 
 
 class _Acc:
@@ -290,37 +286,33 @@ def agreement_report(
     n_coders = len(ctx.coders)
     accs = {code: _Acc() for code in ctx.codes}
     dom_accs = {name: (_Acc(), _Acc()) for name in ctx.domains}
+    dom_labels = [PHI, *dict.fromkeys(c for cs in ctx.domains.values() for c in cs)]
+    dom_ids = {c: j for j, c in enumerate(dom_labels)}
+    code_entries = [(k, code, 1) for k, code in enumerate(ctx.codes)]
+    dom_entries = [(k, code, dom_ids[code]) for k, cs in enumerate(ctx.domains.values()) for code in cs]
     for doc in ctx.compared:
         length, present = ctx.lengths[doc], ctx.present[doc]
-        for code in ctx.codes:
+        per = tabulate_many(_batch(ctx, doc, present, code_entries), [length] * len(ctx.codes), [PHI, CODED])
+        for code, stats in zip(ctx.codes, per):
             acc = accs[code]
             by_coder = ctx.spans.get((doc, code), {})
+            acc.add(stats)
             acc.documents += 1
             acc.characters += length
             acc.all_coders += len(present) == n_coders
             if by_coder:
-                items = {c: [(s, e, 1) for s, e in sp] for c, sp in by_coder.items()}
-                acc.add(tabulate(_arrays(items, present, ctx.coders), length, [PHI, CODED]))
                 _segments(acc, by_coder, present, min_overlap)
-            else:
-                acc.add(_blank(present, ctx.coders, length))
             acc.presence_units += 1
             acc.presence_agree += len({bool(by_coder.get(c)) for c in present}) == 1
-        for name, dcodes in ctx.domains.items():
-            acc, bin_acc = dom_accs[name]
-            for a in (acc, bin_acc):
-                a.documents += 1
-                a.characters += length
-            items = defaultdict(list)
-            for j, code in enumerate(dcodes, start=1):
-                for c, sp in ctx.spans.get((doc, code), {}).items():
-                    items[c].extend((s, e, j) for s, e in sp)
-            if items:
-                acc.add(tabulate(_arrays(items, present, ctx.coders), length, [PHI, *dcodes]))
-                bin_acc.add(tabulate(_arrays(items, present, ctx.coders, ids=1), length, [PHI, CODED]))
-            else:
-                acc.add(_blank(present, ctx.coders, length))
-                bin_acc.add(_blank(present, ctx.coders, length))
+        if ctx.domains:
+            n_dom = len(ctx.domains)
+            per = tabulate_many(_batch(ctx, doc, present, dom_entries), [length] * n_dom, dom_labels)
+            per_bin = tabulate_many(_batch(ctx, doc, present, dom_entries, 1), [length] * n_dom, [PHI, CODED])
+            for name, stats, bin_stats in zip(ctx.domains, per, per_bin):
+                for a, st in zip(dom_accs[name], (stats, bin_stats)):
+                    a.add(st)
+                    a.documents += 1
+                    a.characters += length
 
     per_code = {code: _code_figures(acc, ctx) for code, acc in accs.items()}
     pooled = _Acc()

@@ -42,6 +42,10 @@ class Stat:
     reason: str | None = None
     n: float = 0
 
+    def __post_init__(self) -> None:  # plain floats, never numpy scalars (JSON)
+        if self.value is not None:
+            object.__setattr__(self, "value", float(self.value))
+
     @property
     def defined(self) -> bool:
         return self.value is not None

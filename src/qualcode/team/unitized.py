@@ -167,74 +167,100 @@ def tabulate(
     """Patterns and W of one continuum, with numpy interval arithmetic (no loop over characters).
 
     ``coders[i]`` is ``(starts, ends, value_ids)`` for coder i, or ``None`` if missing; value id
-    ``j ≥ 1`` means ``labels[j]``, ``labels[0]`` is φ. Continua seen by fewer than two coders
-    yield empty statistics (nothing is pairable).
+    ``j ≥ 1`` means ``labels[j]``, ``labels[0]`` is φ. A continuum seen by fewer than two coders
+    yields empty statistics (nothing is pairable).
     """
+    batched = [None if c is None else (np.zeros(len(c[0]), dtype=np.int64), *c) for c in coders]
+    return tabulate_many(batched, [length], labels)[0]
+
+
+def tabulate_many(
+    coders: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None],
+    lengths: Sequence[int],
+    labels: Sequence[Hashable],
+) -> list[UnitizedStats]:
+    """:func:`tabulate` for several continua at once (e.g. every code of one document).
+
+    ``coders[i]`` is ``(continuum, starts, ends, value_ids)``: section k lies on continuum
+    ``continuum[k]`` of length ``lengths[continuum[k]]``. The continua are laid end to end and
+    counted in one vectorised pass; the result has one :class:`UnitizedStats` per continuum.
+    The same coders are present (or missing) on every continuum of one call.
+    """
+    n_cont = len(lengths)
     present = [i for i, c in enumerate(coders) if c is not None]
-    if len(present) < 2 or length <= 0:
-        return UnitizedStats()
+    offsets = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))])
+    total = int(offsets[-1])
+    if len(present) < 2 or total <= 0:
+        return [UnitizedStats() for _ in range(n_cont)]
     labels = list(labels)
-    merged = [_merge(*coders[i], length) for i in present]
-    bounds = np.unique(np.concatenate([[0, length]] + [np.concatenate([s, e]) for s, e, _ in merged]))
+    merged = []
+    for i in present:
+        cont, s, e, v = (np.asarray(x, dtype=np.int64) for x in coders[i])
+        size = offsets[cont + 1] - offsets[cont]
+        s = np.minimum(np.maximum(s, 0), size) + offsets[cont]
+        e = np.minimum(np.maximum(e, 0), size) + offsets[cont]
+        merged.append(_merge(s, e, v, total))
+    bounds = np.unique(np.concatenate([offsets] + [np.concatenate([s, e]) for s, e, _ in merged]))
     seg_len = np.diff(bounds)
     nseg = len(seg_len)
+    seg_cont = np.searchsorted(offsets, bounds[:-1], side="right") - 1
+    cont_marks = np.searchsorted(bounds, offsets)
     combos: dict[frozenset, int] = {}
     ids = np.empty((len(present), nseg), dtype=np.int64)
+    marks = []
     for row, (s, e, v) in enumerate(merged):
         i0 = np.searchsorted(bounds, s)
         i1 = np.searchsorted(bounds, e)
-        count = np.zeros(nseg + 1, dtype=np.int64)
-        value = np.zeros(nseg + 1, dtype=np.int64)
-        np.add.at(count, i0, 1)
-        np.add.at(count, i1, -1)
-        np.add.at(value, i0, v)
-        np.add.at(value, i1, -v)
-        count = np.cumsum(count)[:-1]
-        ids[row] = np.cumsum(value)[:-1]
-        for j in np.flatnonzero(count > 1):  # one coder, different values, same characters
-            combo = frozenset(labels[x] for x in v[(i0 <= j) & (i1 > j)])
+        count = np.cumsum(np.bincount(i0, minlength=nseg + 1) - np.bincount(i1, minlength=nseg + 1))[:-1]
+        value = np.bincount(i0, weights=v, minlength=nseg + 1) - np.bincount(i1, weights=v, minlength=nseg + 1)
+        ids[row] = np.rint(np.cumsum(value)[:-1]).astype(np.int64)
+        mark = np.zeros(nseg + 1, dtype=bool)  # where this coder's own sections (or a continuum) begin/end
+        mark[cont_marks] = mark[i0] = mark[i1] = True
+        marks.append(np.flatnonzero(mark[:-1]))
+        for j in np.flatnonzero(count > 1).tolist():  # one coder, different values, same characters
+            combo = frozenset(labels[x] for x in v[(i0 <= j) & (i1 > j)].tolist())
             if combo not in combos:
                 combos[combo] = len(labels)
                 labels.append(combo)
             ids[row, j] = combos[combo]
 
-    patterns: dict[tuple, float] = {}
     base = len(labels)
-    if float(base) ** len(present) < 2**62:
-        keys = np.zeros(nseg, dtype=np.int64)
+    if float(base) ** len(present) * n_cont < 2**62:
+        keys = seg_cont.copy()
         for row in range(len(present)):
             keys = keys * base + ids[row]
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     else:  # pragma: no cover - very many values and coders
-        _, first, inverse = np.unique(ids, axis=1, return_index=True, return_inverse=True)
-    weights = np.bincount(inverse.ravel(), weights=seg_len)
-    for col, chars in zip(first, weights):
+        stacked = np.vstack([seg_cont, ids])
+        _, first, inverse = np.unique(stacked, axis=1, return_index=True, return_inverse=True)
+    weights = np.bincount(inverse.ravel(), weights=seg_len).tolist()
+    columns = ids[:, first].T.tolist()
+    out = [UnitizedStats() for _ in range(n_cont)]
+    template: list = [None] * len(coders)
+    for k, column, chars in zip(seg_cont[first].tolist(), columns, weights):
         if chars:
-            full: list = [None] * len(coders)
-            for row, i in enumerate(present):
-                full[i] = labels[ids[row, col]]
-            patterns[tuple(full)] = float(chars)
+            full = template.copy()
+            for i, x in zip(present, column):
+                full[i] = labels[x]
+            out[k].patterns[tuple(full)] = chars
 
-    w = np.zeros(base)
-    for row, (s, e, _) in enumerate(merged):
-        r = ids[row]
+    w = np.zeros(n_cont * base)
+    for row, starts in enumerate(marks):
         # the coder's own sections: pieces between its own boundaries (touching sections stay apart)
-        starts = np.flatnonzero(np.isin(bounds[:-1], np.concatenate([[0], s, e])))
         run_len = np.add.reduceat(seg_len, starts).astype(float)
-        run_val = r[starts]
-        w += np.bincount(run_val, weights=np.where(run_val == 0, run_len, run_len * run_len), minlength=base)
-    return UnitizedStats(patterns, {labels[j]: float(x) for j, x in enumerate(w) if x})
+        run_key = seg_cont[starts] * base + ids[row, starts]
+        w += np.bincount(run_key, weights=np.where(ids[row, starts] == 0, run_len, run_len * run_len), minlength=w.size)
+    for (k, j) in zip(*np.nonzero(w.reshape(n_cont, base))):
+        out[k].w[labels[j]] = float(w[k * base + j])
+    return out
 
 
 def _merge(s: np.ndarray, e: np.ndarray, v: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Clip to ``[0, length)``, drop empty sections, unite *overlapping* sections of one value.
+    """Drop empty sections, unite *overlapping* sections of one value (all within ``[0, length)``).
 
     Touching sections (one ends where the next begins) stay separate units: Krippendorff's W
     counts each marked section, and that is what reproduces the published 0.509982 (§12.6).
     """
-    s = np.clip(np.asarray(s, dtype=np.int64), 0, length)
-    e = np.clip(np.asarray(e, dtype=np.int64), 0, length)
-    v = np.asarray(v, dtype=np.int64)
     keep = e > s
     s, e, v = s[keep], e[keep], v[keep]
     if len(s) <= 1:
