@@ -264,3 +264,26 @@ class CodingsMixin:
 
     def suggestion_decisions(self) -> list[tuple[str, str | None]]:
         return self.db.execute("SELECT code, decision FROM suggestions").fetchall()
+
+
+class ModelsMixin:
+    """Trained models (bytes) stored by name in the project file."""
+
+    db: object
+
+    def save_model(self, name: str, data: bytes, info: dict) -> None:
+        import json
+
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO models (name, created_at, data, info) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET created_at = excluded.created_at, data = excluded.data, "
+                "info = excluded.info",
+                [name, now(), data, json.dumps(info)],
+            )
+
+    def load_model(self, name: str) -> tuple[bytes, dict] | None:
+        import json
+
+        row = self.db.execute("SELECT data, info FROM models WHERE name = ?", [name]).fetchone()
+        return (row[0], json.loads(row[1] or "{}")) if row else None

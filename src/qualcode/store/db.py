@@ -86,7 +86,14 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1_initial]
+def _m2_models(db: sqlite_utils.Database) -> None:
+    """Trained suggestion models live in the project file, so a copy carries its model along."""
+    db["models"].create(
+        {"name": str, "created_at": str, "data": bytes, "info": str}, pk="name"
+    )
+
+
+MIGRATIONS = [_m1_initial, _m2_models]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

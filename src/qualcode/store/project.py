@@ -11,7 +11,7 @@ from pathlib import Path
 from qualcode.domain.codebook import CodeTree
 from qualcode.errors import ProjectError
 from qualcode.store.codebook import CodebookMixin
-from qualcode.store.codings import CodingsMixin
+from qualcode.store.codings import CodingsMixin, ModelsMixin
 from qualcode.store.db import SCHEMA_VERSION, open_database
 from qualcode.store.documents import DocumentsMixin
 from qualcode.store.history import HistoryMixin, now
@@ -21,7 +21,7 @@ from qualcode.store.team import TeamMixin
 LANGUAGES = ("nl", "en")
 
 
-class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, QueriesMixin, TeamMixin):
+class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin):
     """A qualcode project file. Open with :meth:`open` or :meth:`create`; use as a context manager."""
 
     def __init__(self, db, path: Path, coder: str | None = None):
