@@ -118,10 +118,15 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> str:
     return text
 
 
+# Characters of category Cc or Cs other than \t \n \v \f \r: one regex pass instead of a
+# unicodedata.category() call per character (that took 70% of import time in the benchmark).
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _looks_binary(text: str) -> bool:
     if not text:
         return False
-    controls = sum(1 for ch in text if ch not in "\n\r\t\f\v" and unicodedata.category(ch) in ("Cc", "Cs"))
+    controls = len(_CONTROL_RE.findall(text))
     return controls / len(text) > _MAX_CONTROL_SHARE
 
 
