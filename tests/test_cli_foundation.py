@@ -188,3 +188,19 @@ def test_killed_import_leaves_all_or_nothing(tmp_path):
         if docs:
             assert docs[0].turns == 40000
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_speakers_roles_and_memo(project_path, capsys):
+    code, out, _ = run(capsys, "speakers", project_path, "--interviewer", "Karin", "--json")
+    assert code == 0 and {"name": "Karin", "role": "interviewer", "attributes": {}} in json.loads(out)
+    code, out, _ = run(capsys, "documents", project_path, "--json")
+    assert json.loads(out)[0]["respondents"] == []
+    run(capsys, "speakers", project_path, "--respondent", "Karin")
+    run(capsys, "code", project_path, "Interview test 1", "--turn", "2", "--code", "Lerarentekort", "--coder", "anna")
+    with Project.open(project_path) as p:
+        coding = p.codings()[0]
+    assert run(capsys, "memo", project_path, coding.uuid[:8], "check this")[0] == 0
+    with Project.open(project_path) as p:
+        assert p.codings()[0].memo == "check this"
+    code, _, err = run(capsys, "speakers", project_path, "--interviewer", "Nobody")
+    assert code != 0 and "Nobody" in err

@@ -46,6 +46,12 @@ def register(sub) -> None:
     add_json(p)
     p.set_defaults(func=cmd_codings)
 
+    p = sub.add_parser("memo", help="set or clear the memo on a coding")
+    p.add_argument("project")
+    p.add_argument("id", help="coding id (or a unique prefix)")
+    p.add_argument("text", help="the memo ('' clears it)")
+    p.set_defaults(func=cmd_memo)
+
     p = sub.add_parser("import-codings", help="add codings from a coder file (CSV or JSONL)")
     p.add_argument("project")
     p.add_argument("file")
@@ -123,6 +129,13 @@ def cmd_codings(args) -> int:
                 r["text"] if len(r["text"]) < 80 else r["text"][:77] + "..."] for r in records])
         return 0
     write_or_print(format_codings(records, fmt), args.output)
+    return 0
+
+
+def cmd_memo(args) -> int:
+    with opened(args.project) as project:
+        coding = project.update_coding(args.id, memo=args.text)
+    console.print(f"memo {'set' if args.text else 'cleared'} on coding {coding.uuid[:8]}")
     return 0
 
 

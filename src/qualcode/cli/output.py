@@ -18,8 +18,9 @@ def print_json(data) -> None:
 
 def table(title: str | None, columns: list[str], rows: list[list], justify: dict | None = None) -> None:
     t = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        t.add_column(col, justify=(justify or {}).get(col, "left"), overflow="fold")
+    for i, col in enumerate(columns):
+        just = (justify or {}).get(col, "left")
+        t.add_column(col, justify=just, overflow="fold" if i == 0 else "ellipsis")
     for row in rows:
         t.add_row(*["" if v is None else str(v) for v in row])
     console.print(t)

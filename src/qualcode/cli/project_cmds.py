@@ -67,6 +67,13 @@ def register(sub) -> None:
     add_json(p)
     p.set_defaults(func=cmd_status)
 
+    p = sub.add_parser("speakers", help="list respondents and interviewers; change a speaker's role")
+    p.add_argument("project")
+    p.add_argument("--interviewer", action="append", default=[], metavar="NAME", help="mark NAME as an interviewer")
+    p.add_argument("--respondent", action="append", default=[], metavar="NAME", help="mark NAME as a respondent")
+    add_json(p)
+    p.set_defaults(func=cmd_speakers)
+
     for name, helptext in (("undo", "undo the latest change"), ("redo", "redo the latest undone change")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("project")
@@ -279,6 +286,23 @@ def cmd_status(args) -> int:
     coders = ", ".join(f"{c} {n}" for c, n in status["codings_by_coder"].items())
     console.print(f"  codings     {status['codings']} ({coders or 'none yet'})")
     console.print(f"  coded       {status['coded_share']:.0%} of the text; {status['documents_coded']} documents have codings")
+    return 0
+
+
+def cmd_speakers(args) -> int:
+    with opened(args.project) as project:
+        with project.transaction():
+            for name in args.interviewer:
+                project.set_case_role(name, "interviewer")
+            for name in args.respondent:
+                project.set_case_role(name, "respondent")
+        cases = project.cases()
+    if args.json:
+        print_json([{"name": c.name, "role": c.role, "attributes": c.attributes} for c in cases])
+        return 0
+    keys = sorted({k for c in cases for k in c.attributes})
+    table(f"{len(cases)} speakers", ["speaker", "type", *keys],
+          [[c.name, c.role, *[c.attributes.get(k, "") for k in keys]] for c in cases])
     return 0
 
 
