@@ -326,3 +326,12 @@ def test_one_coder_two_values_is_its_own_category():
     stats = unitized_stats({"a": [(0, 10, "x"), (5, 10, "y")], "b": [(0, 10, "x")]}, 10)
     assert (frozenset({"x", "y"}), "x") in stats.patterns
     assert not math.isclose(stats.alpha().value or 0, 1.0)
+
+
+def test_sufficient_statistics_add_up():
+    stats = unitized_stats(K2019, K2019_L)
+    assert stats.total == pytest.approx(3 * K2019_L)
+    assert stats.characters == K2019_L
+    doubled = stats + stats
+    assert doubled.total == pytest.approx(2 * stats.total)
+    assert doubled.w == {k: 2 * v for k, v in stats.w.items()}

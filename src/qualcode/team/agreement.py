@@ -102,25 +102,6 @@ class Figures:
         return {**self.counts, **{k: s.to_dict() for k, s in self.stats.items()}}
 
 
-DEFINITIONS = {
-    "percent_agreement": "share of characters on which all coders present agree (coded or not)",
-    "jaccard": "characters coded by all coders present / characters coded by any of them",
-    "cohen_kappa": "Cohen's kappa on the per-character coded/not-coded vectors (exactly two coders)",
-    "fleiss_kappa": "Fleiss' kappa per character, on documents where all chosen coders are present",
-    "krippendorff_alpha": "Krippendorff's nominal alpha, each character a unit, absent coders missing",
-    "unitized_alpha": "Krippendorff's u-alpha over the domain's codes (2016/2019)",
-    "unitized_alpha_binary": "Krippendorff's |u-alpha: agreement on where material is coded",
-    "segment_agreement": "share of segments another coder coded with the same code, "
-    "intersection / segment length >= min_overlap",
-    "segment_kappa_brennan_prediger": "(segment agreement - 1/q) / (1 - 1/q), q = number of codes (MAXQDA)",
-    "code_presence": "share of document x code pairs on which all coders present agree the code occurs or not",
-    "characters": "characters in the documents compared",
-    "units": "character x code pairs behind the pooled per-character figures",
-    "overlap_characters": "characters where a coder applied two codes of one domain (counted as their own value)",
-    "n": "the number of units (characters, segments, documents) a figure rests on",
-}
-
-
 @dataclass(frozen=True)
 class AgreementReport:
     coders: tuple[str, ...]
@@ -143,7 +124,7 @@ class AgreementReport:
             "overall": self.overall.to_dict(),
             "per_code": {c: f.to_dict() for c, f in self.per_code.items()},
             "domains": {d: f.to_dict() for d, f in self.domains.items()},
-            "definitions": dict(DEFINITIONS),
+            "definitions": dict(fig.DEFINITIONS),
         }
 
 
@@ -207,7 +188,8 @@ def _prepare(spans, doc_lengths, coders, codes, domains, coded_docs) -> _Context
             excluded[doc] = f"coded only by {here[0]}"
         else:
             excluded[doc] = "coded by none of the chosen coders"
-    return _Context(coders, tuple(dict.fromkeys(codes)), domains, dict(doc_lengths), compared, excluded, present, by_key)
+    codes = tuple(dict.fromkeys(codes))
+    return _Context(coders, codes, domains, dict(doc_lengths), compared, excluded, present, by_key)
 
 
 def _batch(ctx: _Context, doc: str, present, entries, value: int | None = None):

@@ -9,7 +9,7 @@ of per-document patterns, so every figure is computed from summed counts (AGREEM
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from qualcode.team.agreement_stats import (
 from qualcode.team.agreement_stats import (
     fleiss_kappa as _fleiss_kappa,
 )
-from qualcode.team.unitized import CODED, PHI, UnitizedStats
+from qualcode.team.unitized import PHI, UnitizedStats
 
 
 def pairable(stats: UnitizedStats):
@@ -152,12 +152,20 @@ def binary_figures(stats: UnitizedStats, coders: Sequence[str]) -> dict[str, Sta
     }
 
 
-def label(value: Hashable) -> str:
-    """A JSON-friendly name for a domain value."""
-    if value is PHI:
-        return "(not coded)"
-    if value == CODED:
-        return "(coded)"
-    if isinstance(value, frozenset):
-        return "+".join(sorted(map(str, value)))
-    return str(value)
+DEFINITIONS = {
+    "percent_agreement": "share of characters on which all coders present agree (coded or not)",
+    "jaccard": "characters coded by all coders present / characters coded by any of them",
+    "cohen_kappa": "Cohen's kappa on the per-character coded/not-coded vectors (exactly two coders)",
+    "fleiss_kappa": "Fleiss' kappa per character, on documents where all chosen coders are present",
+    "krippendorff_alpha": "Krippendorff's nominal alpha, each character a unit, absent coders missing",
+    "unitized_alpha": "Krippendorff's u-alpha over the domain's codes (2016/2019)",
+    "unitized_alpha_binary": "Krippendorff's |u-alpha: agreement on where material is coded",
+    "segment_agreement": "share of segments another coder coded with the same code, "
+    "intersection / segment length >= min_overlap",
+    "segment_kappa_brennan_prediger": "(segment agreement - 1/q) / (1 - 1/q), q = number of codes (MAXQDA)",
+    "code_presence": "share of document x code pairs on which all coders present agree the code occurs or not",
+    "characters": "characters in the documents compared",
+    "units": "character x code pairs behind the pooled per-character figures",
+    "overlap_characters": "characters where a coder applied two codes of one domain (counted as their own value)",
+    "n": "the number of units (characters, segments, documents) a figure rests on",
+}

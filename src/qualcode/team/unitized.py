@@ -62,8 +62,9 @@ class UnitizedStats:
     """Sufficient statistics of one or more pooled continua.
 
     ``patterns``: ``{(value of coder 1, value of coder 2, ...): characters}`` with ``None`` for a
-    missing coder and :data:`PHI` for "not coded"; ``w``: ``{value: W_value}``.
-    Add two with ``+`` (or ``sum([...])``) to pool them.
+    missing coder and :data:`PHI` for "not coded"; ``w``: ``{value: W_value}``. From them
+    come ``l`` (the coincidences ``l_ck``, whose row sums are ``l_c·``) and ``total`` (``l··``).
+    Add two with ``+`` (or ``sum([...])``) to pool them: that sums l, l_c·, l·· and W.
     """
 
     patterns: dict[tuple, float] = field(default_factory=dict)
@@ -81,6 +82,11 @@ class UnitizedStats:
     def l(self) -> dict[tuple[Hashable, Hashable], float]:  # noqa: E743 - the paper's name
         """Observed coincidences ``l_ck``."""
         return coincidences_from_patterns(self.patterns)
+
+    @property
+    def total(self) -> float:
+        """``l·· = Σ m·L`` over the pooled continua (pairable values)."""
+        return sum(self.l.values())
 
     @property
     def characters(self) -> float:
@@ -120,8 +126,9 @@ def unitized_stats(
 
     ``codings``: per coder (mapping or sequence), the sections ``(start, end, value)``
     (half-open, code-point offsets) — uncovered characters are φ; ``None`` marks a coder who is
-    missing on this continuum. A section value of ``None`` is φ. ``binary=True`` collapses every
-    value into one, "coded", before sections are formed (for |uα).
+    missing on this continuum. A section value of ``None`` is φ. ``binary=True`` gives every
+    section the one value "coded" (for |uα); sections keep their extent, so touching sections
+    stay separate units and overlapping ones unite.
     """
     rows = list(codings.values()) if isinstance(codings, Mapping) else list(codings)
     labels: list[Hashable] = [PHI]
