@@ -204,3 +204,21 @@ def test_speakers_roles_and_memo(project_path, capsys):
         assert p.codings()[0].memo == "check this"
     code, _, err = run(capsys, "speakers", project_path, "--interviewer", "Nobody")
     assert code != 0 and "Nobody" in err
+
+
+def test_bracketed_notes_are_shown_as_text(tmp_path, capsys):
+    """Transcripts are full of [lacht] and [door elkaar]: the CLI must print them, not eat them as markup."""
+    path = tmp_path / "p.qualcode"
+    transcript = tmp_path / "interview_x.txt"
+    transcript.write_text("Interviewer: En toen?\n\nKarin: Nou [lacht] dat was [bold]echt[/bold] zwaar.\n", encoding="utf-8")
+    run(capsys, "init", path)
+    run(capsys, "import", path, transcript)
+    with Project.open(path) as p:
+        p.add_code("Werkdruk [ervaren]")
+    code, out, _ = run(capsys, "show", path, "Interview x")
+    assert "Nou [lacht] dat was [bold]echt[/bold] zwaar." in out
+    assert run(capsys, "code", path, "Interview x", "--turn", "2", "--code", "Werkdruk [ervaren]", "--coder", "a")[0] == 0
+    code, out, _ = run(capsys, "codings", path)
+    assert "[lacht]" in out and "[ervaren]" in out
+    code, _, err = run(capsys, "code", path, "Interview x", "--turn", "2", "--code", "Nope [x]", "--coder", "a")
+    assert code != 0 and "Nope [x]" in err

@@ -82,7 +82,7 @@ def cmd_code(args) -> int:
     for c in added:
         snippet = c.text if len(c.text) < 90 else c.text[:87] + "..."
         console.print(f"coded {c.start}-{c.end} of '{doc.name}' as {tree.path(c.code)} ({coder}): \"{snippet}\"",
-                      highlight=False)
+                      highlight=False, markup=False)
     return 0
 
 

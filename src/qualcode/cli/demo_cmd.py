@@ -22,7 +22,7 @@ def cmd_demo(args) -> int:
     target = Path(args.path)
     if args.rebuild or not target.exists():
         root = find_demo_root(Path(args.root) if args.root else None)
-        build_demo(target, root, say=lambda s: console.print(s, highlight=False))
+        build_demo(target, root, say=lambda s: console.print(s, highlight=False, markup=False))
         console.print(f"[bold green]demo project ready:[/] {target}")
     else:
         console.print(f"opening the existing demo project {target} (use --rebuild to build it afresh)")

@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except QualcodeError as exc:
         from qualcode.cli.output import err_console
 
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted; the project is unchanged by the step that was running.", file=sys.stderr)

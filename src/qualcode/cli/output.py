@@ -6,7 +6,9 @@ import json
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,7 +24,8 @@ def table(title: str | None, columns: list[str], rows: list[list], justify: dict
         just = (justify or {}).get(col, "left")
         t.add_column(col, justify=just, overflow="fold" if i == 0 else "ellipsis")
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        # cells are user content: never parse them as markup ("[lacht]" is text, not a style)
+        t.add_row(*[Text("" if v is None else str(v)) for v in row])
     console.print(t)
 
 

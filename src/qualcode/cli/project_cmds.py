@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode.cli.common import add_json, opened
-from qualcode.cli.output import console, err_console, ms, print_json, table
+from qualcode.cli.output import console, err_console, escape, ms, print_json, table
 from qualcode.errors import ProjectError
 
 
@@ -125,10 +125,10 @@ def cmd_import(args) -> int:
         def progress(r):
             if not args.json:
                 if r.status == "failed":
-                    err_console.print(f"[red]failed[/] {r.path}: {r.error}", highlight=False)
+                    err_console.print(f"[red]failed[/] {escape(r.path)}: {escape(r.error or '')}", highlight=False)
                 else:
                     console.print(f"{r.status:9} {r.name}  ({r.turns} turns; speakers: {', '.join(r.speakers) or '-'})",
-                                  highlight=False)
+                                  highlight=False, markup=False)
 
         results = import_files(project, args.files, kind=args.kind, speaker_pattern=args.speaker_pattern,
                                interviewers=args.interviewer, name=args.name, keep_going=args.keep_going,
@@ -164,20 +164,24 @@ def cmd_codebook_show(args) -> int:
             return 0
         from rich.tree import Tree
 
-        root = Tree(f"[bold]{project.meta('name')}[/] codebook: {len(tree)} codes")
+        root = Tree(f"[bold]{escape(project.meta('name') or '')}[/] codebook: {len(tree)} codes")
         nodes = {None: root}
         for c in tree:
             colour = c.colour or "white"
-            text = f"[{colour}]■[/] [bold]{c.name}[/]"
+            text = f"[{colour}]■[/] [bold]{escape(c.name)}[/]"
             if c.label:
-                text += f" [dim]({c.label})[/]"
+                text += f" [dim]({escape(c.label)})[/]"
             if counts.get(c.uuid):
                 text += f"  [cyan]{counts[c.uuid]}[/]"
             if args.details:
                 if c.definition:
-                    text += f"\n[dim]{c.definition}[/]"
+                    text += f"\n[dim]{escape(c.definition)}[/]"
+                if c.inclusion:
+                    text += f"\n[blue]include:[/] {escape(c.inclusion)}"
+                if c.exclusion:
+                    text += f"\n[magenta]exclude:[/] {escape(c.exclusion)}"
                 if c.keywords:
-                    text += f"\n[green]keywords:[/] {', '.join(c.keywords)}"
+                    text += f"\n[green]keywords:[/] {escape(', '.join(c.keywords))}"
             nodes[c.uuid] = nodes[c.parent if c.parent in nodes else None].add(text)
         console.print(root)
     return 0
@@ -191,10 +195,10 @@ def cmd_codebook_import(args) -> int:
     console.print(f"codebook loaded: {len(changes.added)} added, {len(changes.renamed)} renamed, "
                   f"{len(changes.updated)} updated, {changes.unchanged} unchanged")
     for old, new in changes.renamed:
-        console.print(f"  renamed {old} -> {new}")
+        console.print(f"  renamed {old} -> {new}", markup=False)
     if changes.not_in_file:
         console.print(f"[yellow]{len(changes.not_in_file)} code(s) in the project are not in the file and were kept:[/] "
-                      + ", ".join(changes.not_in_file[:10]))
+                      + escape(", ".join(changes.not_in_file[:10])))
     return 0
 
 
@@ -262,13 +266,14 @@ def cmd_show(args) -> int:
             ],
         })
         return 0
-    console.print(f"[bold]{doc.name}[/] ({doc.kind.replace('_', ' ')}, {len(turns)} turns, {doc.length} characters)")
+    console.print(f"[bold]{escape(doc.name)}[/] ({doc.kind.replace('_', ' ')}, {len(turns)} turns, {doc.length} characters)")
     if not turns:
-        console.print(doc.text, highlight=False)
+        console.print(doc.text, highlight=False, markup=False)
     for i, t in chosen:
         stamp = f" [dim]{ms(t.timestamp_ms)}[/]" if t.timestamp_ms is not None else ""
-        console.print(f"\n[bold cyan]{i:>3}[/] [bold]{t.speaker or '-'}[/]{stamp} [dim]{t.start}-{t.end}[/]", highlight=False)
-        console.print(doc.text[t.start:t.end], highlight=False)
+        console.print(f"\n[bold cyan]{i:>3}[/] [bold]{escape(t.speaker or '-')}[/]{stamp} [dim]{t.start}-{t.end}[/]",
+                      highlight=False)
+        console.print(doc.text[t.start:t.end], highlight=False, markup=False)
     return 0
 
 
@@ -279,7 +284,7 @@ def cmd_status(args) -> int:
         print_json(status)
         return 0
     kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in status["documents_by_kind"].items())
-    console.print(f"[bold]{status['name']}[/] ({status['project']}, language {status['language']})")
+    console.print(f"[bold]{escape(status['name'] or '')}[/] ({status['project']}, language {status['language']})")
     console.print(f"  documents   {status['documents']} ({kinds or 'none'}), {status['words']} words, {status['turns']} turns")
     console.print(f"  respondents {status['respondents']} (+{status['interviewers']} interviewer(s))")
     console.print(f"  codebook    {status['codes']} codes in {status['themes']} themes, {status['codes_used']} used")
