@@ -15,6 +15,10 @@ def register(sub) -> None:
     p.add_argument("--codebook", help="a codebook YAML file to start with")
     p.add_argument("--lang", default="nl", choices=["nl", "en"], help="language of the transcripts (default nl)")
     p.add_argument("--name", help="a name for the study")
+    p.add_argument("--from-refi", metavar="FILE.qdpx",
+                   help="start from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)")
+    p.add_argument("--positions", choices=["auto", "codepoints", "utf16"], default="auto",
+                   help="with --from-refi: how the .qdpx counts positions (default: detected)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt)")
@@ -81,8 +85,12 @@ def register(sub) -> None:
 
 
 def cmd_init(args) -> int:
-    from qualcode.ingest.codebook_yaml import read_codebook
     from qualcode.store.project import Project
+
+    if args.from_refi:
+        from qualcode.cli.refi_cmds import init_from_refi
+
+        return init_from_refi(args)
 
     header, specs = (None, None)
     if args.codebook:
@@ -102,7 +110,6 @@ def cmd_init(args) -> int:
         raise
     project.close()
     console.print(f"created {path} (language {args.lang}, {n} codes)")
-    _ = read_codebook
     return 0
 
 

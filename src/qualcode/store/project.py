@@ -16,12 +16,13 @@ from qualcode.store.db import SCHEMA_VERSION, open_database
 from qualcode.store.documents import DocumentsMixin
 from qualcode.store.history import HistoryMixin, now
 from qualcode.store.queries import QueriesMixin
+from qualcode.store.refi import RefiMixin
 from qualcode.store.team import TeamMixin
 
 LANGUAGES = ("nl", "en")
 
 
-class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin):
+class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin):
     """A qualcode project file. Open with :meth:`open` or :meth:`create`; use as a context manager."""
 
     def __init__(self, db, path: Path, coder: str | None = None):
