@@ -20,7 +20,7 @@ from itertools import groupby
 from pathlib import Path
 
 from qualcode.export.refi_codebook import atomic_write, code_element, code_guid, valid_datetime, xml_bytes
-from qualcode.ingest.refi_apply import KIND_VARIABLE, ROLE_VARIABLE, SET_PREFIX, store
+from qualcode.ingest.refi_apply import KIND_VARIABLE, ROLE_VARIABLE, SET_PREFIX
 from qualcode.ingest.refi_xml import derived_guid, norm_guid, xml_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -165,7 +165,7 @@ class _Writer:
     def cases(self, root, cases, variables, by_target) -> None:
         if not cases:
             return
-        docs_of = store(self.project, "case_documents")()
+        docs_of = self.project.case_documents()
         el = self.sub(root, "Cases")
         for case in cases:
             c = self.sub(el, "Case", guid=_guid(case.uuid, "case", case.name), name=case.name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from pathlib import Path
 
 from qualcode.domain.models import CASE_ROLES, DOCUMENT_KINDS
@@ -20,18 +19,12 @@ from qualcode.errors import ProjectError
 from qualcode.ingest.importer import guess_kind
 from qualcode.ingest.turns import detect_turns
 from qualcode.store.codings import NewCoding
-from qualcode.store.refi import RefiMixin
 
 SET_PREFIX = "set/"
 ROLE_VARIABLE = "qualcode_role"
 KIND_VARIABLE = "qualcode_kind"
 UNKNOWN_CODER = "unknown coder"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def store(project, method: str):
-    """A RefiMixin method on the project, whether or not Project already includes the mixin."""
-    return getattr(project, method, None) or partial(getattr(RefiMixin, method), project)
 
 
 def attribute_value(type_: str, raw: str) -> tuple[object, str]:
@@ -201,7 +194,8 @@ class _Apply:
 
     # -- cases and attributes ---------------------------------------------------------------------------
     def cases(self) -> None:
-        p, link = self.project, store(self.project, "link_case_document")
+        p = self.project
+        link = p.link_case_document
         seen, unresolved = set(), 0
         for case in self.refi.cases:
             name = case.name or f"Case {(case.guid or '?')[:8]}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qualcode.domain.codebook import CodeTree
 from qualcode.errors import ProjectError
+from qualcode.store.agreement import AgreementStoreMixin
 from qualcode.store.codebook import CodebookMixin
 from qualcode.store.codings import CodingsMixin, ModelsMixin
 from qualcode.store.db import SCHEMA_VERSION, open_database
@@ -22,7 +23,7 @@ from qualcode.store.team import TeamMixin
 LANGUAGES = ("nl", "en")
 
 
-class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin):
+class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin, AgreementStoreMixin):
     """A qualcode project file. Open with :meth:`open` or :meth:`create`; use as a context manager."""
 
     def __init__(self, db, path: Path, coder: str | None = None):
