@@ -83,3 +83,13 @@ class Pseudonymiser:
 
     def mapping_rows(self) -> list[list[str]]:
         return [[name, alias, role] for name, alias, role in self.rows if alias != name]
+
+
+def write_mapping(project, path) -> int:
+    """Write the name → pseudonym table (CSV) for the project; returns the number of rows."""
+    from qualcode.export.writers import Table, write_csv
+
+    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers())
+    rows = pseudo.mapping_rows()
+    write_csv(path, Table("pseudonyms", ["name", "pseudonym", "role"], rows))
+    return len(rows)

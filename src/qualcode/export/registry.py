@@ -95,14 +95,22 @@ def _attach(exporter: Exporter) -> None:
     kinds = "" if exporter.suffixes in ((), ("/",)) else f" ({', '.join(exporter.suffixes)}, chosen by the suffix)"
     p.add_argument("-o", "--output", required=True, help=f"the {what} to write{kinds}")
     exporter.add_arguments(p)
-    p.set_defaults(func=_runner(exporter), export_action=exporter.name)
+    p.set_defaults(func=_runner(exporter.name), export_action=exporter.name)
     _GROUP.attached.add(exporter.name)
 
 
-def _runner(exporter: Exporter) -> Callable:
+def _runner(name: str) -> Callable:
     def run(args):
-        check_suffix(args.output, exporter.suffixes, exporter.name)
-        return exporter.run(args)
+        from qualcode.errors import ProjectError
+
+        exporter = EXPORTERS[name]  # the latest registration wins
+        check_suffix(args.output, exporter.suffixes, name)
+        try:
+            return exporter.run(args)
+        except OSError as exc:  # a full disk, a folder without write permission, …
+            where = exc.filename or args.output
+            raise ProjectError(f"{where}: cannot write the export ({exc.strerror or exc}); "
+                               "nothing was replaced.") from exc
 
     return run
 

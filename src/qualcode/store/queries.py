@@ -25,10 +25,9 @@ class QueriesMixin:
             self.db.execute(f"PRAGMA query_only = {'ON' if before else 'OFF'}")
 
     def export_documents(self) -> list[tuple]:
-        """(uuid, name, kind, imported_at, length) per document, in import order (then name)."""
+        """(uuid, name, kind, imported_at, length) per document, in import order."""
         return self.db.execute(
-            "SELECT uuid, name, kind, imported_at, length(text) FROM documents "
-            "ORDER BY imported_at, name"
+            "SELECT uuid, name, kind, imported_at, length(text) FROM documents ORDER BY imported_at, rowid"
         ).fetchall()
 
     def export_texts(self, uuids: list[str]) -> dict[str, str]:
@@ -50,12 +49,15 @@ class QueriesMixin:
 
     def export_cases(self) -> list[tuple]:
         """(uuid, name, role) of every case, in a stable order: the order in which they first speak
-        (documents in import order, then turn order); cases that never speak come last, by name."""
+        (documents in import order, then turn order); cases that never speak come last, by name.
+        Pseudonyms are numbered in this order, so existing ones keep their number as interviews
+        are added."""
         return self.db.execute(
             """
             SELECT c.uuid, c.name, c.role FROM cases c
             LEFT JOIN (
-                SELECT t.case_uuid AS cu, min(d.imported_at || char(31) || d.name || char(31) ||
+                SELECT t.case_uuid AS cu, min(coalesce(d.imported_at, '') || char(31) ||
+                                              printf('%012d', d.rowid) || char(31) ||
                                               printf('%09d', t.idx)) AS first_seen
                 FROM turns t JOIN documents d ON d.uuid = t.document
                 WHERE t.case_uuid IS NOT NULL GROUP BY t.case_uuid

@@ -1,0 +1,190 @@
+"""Code frequencies: per code the number of coded passages and of respondents who mention it,
+optionally broken down by a respondent attribute (``--by perspective``), sorted so that each
+theme's top codes stand out — the seeds' "top 3 causes of workload" per perspective.
+
+Counts: *codings* are coded passages (identical spans of several coders count once); a respondent
+*mentions* a code when at least one of its passages lies in their turns; percentages are of the
+respondents in scope (after ``--where``), per group with ``--by``. A respondent whose attribute
+holds two values ('sector; organisatie') counts in both groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.export.dataset import ExportData, load
+from qualcode.export.filters import case_values, doc_values
+from qualcode.export.options import ExportOptions
+from qualcode.export.writers import Table, Written, check_suffix, write_tables
+
+SUFFIXES = (".xlsx", ".csv", ".md", ".html")
+NONE = "(none)"
+
+
+@dataclass
+class CodeFrequency:
+    code: str  # uuid
+    theme: str  # theme uuid
+    label: str  # the code's name within its theme
+    is_theme: bool
+    codings: int
+    documents: int
+    respondents: set[str] = field(default_factory=set)
+    by_group: dict[str, set[str]] = field(default_factory=dict)  # group -> respondents
+    rank: int = 0  # 1 = most respondents within its theme (0 for theme rows)
+
+
+@dataclass
+class Frequencies:
+    data: ExportData
+    by: str | None
+    groups: list[str]  # group values, in order
+    group_sizes: dict[str, int]
+    total: int  # respondents in scope
+    rows: list[CodeFrequency]  # theme row, then its codes by rank, theme after theme
+
+    def share(self, row: CodeFrequency, group: str | None = None) -> float:
+        if group is None:
+            return len(row.respondents) / self.total if self.total else 0.0
+        size = self.group_sizes.get(group, 0)
+        return len(row.by_group.get(group, ())) / size if size else 0.0
+
+    def top(self, theme: str, group: str | None = None, n: int = 3) -> list[CodeFrequency]:
+        """The n codes of a theme most respondents (of a group) mention."""
+        codes = [r for r in self.rows if r.theme == theme and not r.is_theme]
+        key = (lambda r: len(r.by_group.get(group, ()))) if group else (lambda r: len(r.respondents))
+        ranked = sorted(codes, key=lambda r: (-key(r), -r.codings))
+        return [r for r in ranked if key(r) > 0][:n]
+
+
+def build_frequencies(source, by: str | None = None, options: ExportOptions | None = None,
+                      progress=None) -> Frequencies:
+    if isinstance(source, ExportData):
+        data = source
+    else:
+        with source.read_only():
+            data = load(source, options, progress)
+    tree = data.tree
+    if by is not None:
+        by = data.filter.resolve(by, "--by")
+    respondents = data.respondents()
+    group_of: dict[str, list[str]] = {}
+    for case in respondents:
+        group_of[case.uuid] = _groups(data, case, by) if by else []
+    sizes: dict[str, int] = {}
+    for values in group_of.values():
+        for g in values:
+            sizes[g] = sizes.get(g, 0) + 1
+    groups = sorted((g for g in sizes if g != NONE), key=str.casefold) + ([NONE] if NONE in sizes else [])
+
+    rows: dict[str, CodeFrequency] = {}
+    theme_rows: dict[str, CodeFrequency] = {}
+    for code in tree:
+        theme = tree.theme(code.uuid)
+        rows[code.uuid] = CodeFrequency(code.uuid, theme.uuid, _within(tree, code.uuid), False, 0, 0)
+    for root in tree.roots():
+        theme_rows[root.uuid] = CodeFrequency(root.uuid, root.uuid, root.name, True, 0, 0)
+    docs: dict[str, set[str]] = {}
+    seen: set[int] = set()
+    in_scope = set(group_of)
+    for p, case in data.pairs():
+        row = rows.get(p.code)
+        if row is None:
+            continue
+        theme_row = theme_rows[row.theme]
+        for r in (row, theme_row):
+            if id(p) not in seen:
+                r.codings += 1
+            docs.setdefault(r.code if not r.is_theme else "theme:" + r.code, set()).add(p.document)
+            if case in in_scope:
+                r.respondents.add(case)
+                for g in group_of[case]:
+                    r.by_group.setdefault(g, set()).add(case)
+        seen.add(id(p))
+    out: list[CodeFrequency] = []
+    for root in tree.roots():
+        theme_row = theme_rows[root.uuid]
+        theme_row.documents = len(docs.get("theme:" + root.uuid, ()))
+        codes = [rows[c.uuid] for c in [root, *tree.descendants(root.uuid)]]
+        for r in codes:
+            r.documents = len(docs.get(r.code, ()))
+        codes = [r for r in codes if r.codings or r.code != root.uuid]
+        order = {c.uuid: i for i, c in enumerate(tree)}
+        codes.sort(key=lambda r: (-len(r.respondents), -r.codings, order[r.code]))
+        for i, r in enumerate(codes, start=1):
+            r.rank = i
+        out += [theme_row, *codes]
+    return Frequencies(data, by, groups, sizes, len(respondents), out)
+
+
+def _groups(data: ExportData, case, key: str) -> list[str]:
+    """The groups a respondent falls in: their value(s) of the attribute, or of their documents'."""
+    if key == "respondent":
+        return [case.label]
+    values = case_values(case, key) if key in data.filter.case_keys else []
+    if not values and key in data.filter.document_keys:
+        for d in case.documents:
+            values += doc_values(data.documents[d], key)
+    return list(dict.fromkeys(values)) or [NONE]
+
+
+def _within(tree, uuid: str) -> str:
+    """A code's path below its theme: 'Geen hogere schalen', 'Scholing / Niet betaald'."""
+    path = tree.path(uuid).split("/")
+    return " / ".join(path[1:]) if len(path) > 1 else path[0] + " (theme itself)"
+
+
+def frequency_table(f: Frequencies) -> Table:
+    columns = ["Theme", "Code", "Rank", "Codings", "Documents", f"Respondents (N={f.total})", "% of respondents"]
+    kinds = ["short", "short", "number", "number", "number", "number", "percent"]
+    for g in f.groups:
+        columns += [f"{f.by}: {g} (N={f.group_sizes[g]})", f"% {g}"]
+        kinds += ["number", "percent"]
+    rows, bold, band = [], set(), set()
+    names = {r.code: r.label for r in f.rows if r.is_theme}
+    for r in f.rows:
+        if r.is_theme:
+            band.add(len(rows))
+        elif 1 <= r.rank <= 3 and r.respondents:
+            bold.add(len(rows))
+        row = [names[r.theme], "(all codes in the theme)" if r.is_theme else r.label,
+               "" if r.is_theme else r.rank, r.codings, r.documents, len(r.respondents), f.share(r)]
+        for g in f.groups:
+            row += [len(r.by_group.get(g, ())), f.share(r, g)]
+        rows.append(row)
+    caption = "Codes within each theme are sorted by the number of respondents who mention them; the top 3 are bold."
+    return Table("Frequencies", columns, rows, kinds, caption, bold_rows=bold, band_rows=band, freeze_columns=2)
+
+
+def top_table(f: Frequencies, n: int = 3) -> Table:
+    """Per theme the top n codes in each group: 'Code (4/6, 67%)'."""
+    groups: list[str | None] = list(f.groups) or [None]
+    columns = ["Theme", "Rank"] + [f"{f.by}: {g} (N={f.group_sizes[g]})" if g else f"All (N={f.total})" for g in groups]
+    rows, band = [], set()
+    for theme in f.data.tree.roots():
+        band.add(len(rows))
+        rows.append([theme.name, "", *[""] * len(groups)])
+        tops = [f.top(theme.uuid, g, n) for g in groups]
+        for i in range(n):
+            cells = []
+            for g, top in zip(groups, tops):
+                if i < len(top):
+                    r = top[i]
+                    k = len(r.by_group.get(g, ())) if g else len(r.respondents)
+                    size = f.group_sizes.get(g, 0) if g else f.total
+                    cells.append(f"{r.label} ({k}/{size}, {k / size:.0%})" if size else r.label)
+                else:
+                    cells.append("")
+            rows.append([theme.name, i + 1, *cells])
+    title = f"Top {n} by {f.by}" if f.by else f"Top {n}"
+    return Table(title, columns, rows, ["short", "number"] + ["short"] * len(groups), band_rows=band, freeze_columns=2)
+
+
+def export_frequencies(project, output: str | Path, by: str | None = None,
+                       options: ExportOptions | None = None, progress=None) -> Written:
+    check_suffix(output, SUFFIXES, "a frequency table")
+    f = build_frequencies(project, by, options, progress)
+    about = f.data.about() + ([("broken down by", f.by)] if f.by else [])
+    return write_tables(output, [frequency_table(f), top_table(f)], f"Code frequencies — {f.data.project_name}",
+                        about, SUFFIXES)

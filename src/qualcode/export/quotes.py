@@ -1,0 +1,152 @@
+"""Quote books: the coded passages grouped by theme and code, each with its citation.
+
+:func:`build_quote_book` gives the groups (for the TUI or any writer); :func:`export_quotes`
+writes .docx (see :mod:`qualcode.export.quotes_docx`), .md, .csv or .xlsx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.export.columns import labels
+from qualcode.export.dataset import ExportData, Passage, clock, display, load
+from qualcode.export.options import ExportOptions
+from qualcode.export.progress import of
+from qualcode.export.writers import Table, Written, atomic_write_text, check_suffix, write_tables
+
+SUFFIXES = (".docx", ".md", ".csv", ".xlsx")
+
+
+@dataclass
+class Quote:
+    passage: Passage
+    text: str
+    respondent: str  # pseudonym or name(s); the speaker when no respondent said it
+    attributes: dict[str, str]  # attribute -> value(s) of the respondent(s)
+    document: str
+    turn: str
+    timestamp: str
+    coders: list[str]
+    memos: list[str]
+
+    def citation(self) -> str:
+        """'R01 (role: leraar, perspective: primair proces), Interview leraar 1, turn 12, 00:04:31'."""
+        attrs = ", ".join(f"{k}: {v}" for k, v in self.attributes.items() if v)
+        who = f"{self.respondent} ({attrs})" if attrs and self.respondent else (self.respondent or attrs)
+        return ", ".join(x for x in (who, self.document, self.turn, self.timestamp) if x)
+
+
+@dataclass
+class QuoteGroup:
+    theme: str  # theme name
+    code: str  # code uuid
+    name: str  # code label
+    path: str
+    depth: int  # 0 for a theme's own codings
+    definition: str
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def build_quote_book(source, options: ExportOptions | None = None, attributes: list[str] | None = None,
+                     progress=None) -> tuple[ExportData, list[QuoteGroup]]:
+    """The quote groups in codebook order (empty codes left out), quotes in text order."""
+    if isinstance(source, ExportData):
+        data = source
+    else:
+        with source.read_only():
+            data = load(source, options, progress)
+    keys = list(data.case_keys) if attributes is None else [data.filter.resolve(k, "--attributes") for k in attributes]
+    names = labels(data.tree)
+    groups: dict[str, QuoteGroup] = {}
+    for code in data.tree:
+        groups[code.uuid] = QuoteGroup(
+            data.tree.theme(code.uuid).name, code.uuid, names[code.uuid], data.tree.path(code.uuid),
+            data.tree.depth(code.uuid), code.definition,
+        )
+    passing: dict[int, list[str]] = {}
+    order: list[Passage] = []
+    for p, case in data.pairs():
+        if id(p) not in passing:
+            passing[id(p)] = []
+            order.append(p)
+        if case:
+            passing[id(p)].append(case)
+    for p in of(progress).track(order, "collecting quotes"):
+        group = groups.get(p.code)
+        if group is not None:
+            group.quotes.append(_quote(data, p, passing[id(p)], keys))
+    return data, [g for g in groups.values() if g.quotes]
+
+
+def _quote(data: ExportData, p: Passage, cases: list[str], keys: list[str]) -> Quote:
+    attrs = {}
+    for key in keys:
+        values = [display(data.cases[c].attributes.get(key)) for c in cases]
+        attrs[key] = " / ".join(dict.fromkeys(v for v in values if v))
+    who = data.who(p, cases[0]) if len(cases) == 1 else data.who(p)
+    if not p.by_turn and p.speakers and cases:  # the interviewer's words, in a respondent's interview
+        who = f"{who} to {' & '.join(data.cases[c].label for c in cases)}"
+    return Quote(
+        passage=p, text=data.quote(p), respondent=who, attributes=attrs,
+        document=data.documents[p.document].label, turn=data.turn_label(p), timestamp=clock(p.timestamp_ms),
+        coders=p.coders, memos=[data.pseudo.text(m) for m in p.memos],
+    )
+
+
+def quote_table(groups: list[QuoteGroup], keys: list[str]) -> Table:
+    columns = ["Theme", "Code", "Code path", "Respondent", *keys, "Document", "Turn", "Timestamp",
+               "Quote", "Coders", "Memo", "Start", "End"]
+    rows = []
+    for g in groups:
+        for q in g.quotes:
+            rows.append([g.theme, g.name, g.path, q.respondent, *[q.attributes.get(k, "") for k in keys],
+                         q.document, q.turn, q.timestamp, q.text, ", ".join(q.coders), "\n".join(q.memos),
+                         q.passage.start, q.passage.end])
+    kinds = ["short", "short", "attr", "key", *["attr"] * len(keys), "short", "attr", "attr", "text",
+             "attr", "text", "number", "number"]
+    table = Table("Quotes", columns, rows, kinds)
+    table.freeze_columns = 2
+    return table
+
+
+def quotes_markdown(data: ExportData, groups: list[QuoteGroup]) -> str:
+    out = [f"# Quote book — {data.project_name}", ""]
+    out += [f"- **{k}**: {v}" for k, v in data.about()]
+    out.append("")
+    theme = None
+    for g in groups:
+        if g.theme != theme:
+            theme = g.theme
+            out += [f"## {theme}", ""]
+        if g.depth > 0:
+            out += [f"{'#' * min(6, 2 + g.depth)} {g.name} ({len(g.quotes)})", ""]
+        if g.definition:
+            out += [f"_{g.definition.strip()}_", ""]
+        for q in g.quotes:
+            body = q.text.replace("\n", "\n> ")
+            out.append(f"> {body}")
+            out.append(">")
+            extra = f" · coded by {', '.join(q.coders)}" if q.coders else ""
+            out.append(f"> — {q.citation()}{extra}")
+            for memo in q.memos:
+                out.append(f">\n> *Memo:* {memo}")
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def export_quotes(project, output: str | Path, options: ExportOptions | None = None,
+                  attributes: list[str] | None = None, progress=None) -> Written:
+    suffix = check_suffix(output, SUFFIXES, "a quote book")
+    data, groups = build_quote_book(project, options, attributes, progress)
+    keys = list(data.case_keys) if attributes is None else [data.filter.resolve(k, "--attributes") for k in attributes]
+    if suffix == ".docx":
+        from qualcode.export.quotes_docx import write_docx
+
+        write_docx(output, data, groups, progress)
+        return Written([Path(output)])
+    if suffix == ".md":
+        atomic_write_text(output, quotes_markdown(data, groups))
+        return Written([Path(output)])
+    return write_tables(output, [quote_table(groups, keys)], f"Quote book — {data.project_name}",
+                        data.about(), SUFFIXES, progress)
