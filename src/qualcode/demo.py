@@ -38,38 +38,75 @@ def demo_files(root: Path) -> dict:
     }
 
 
+def _coder_of(path: Path) -> str:
+    """The coder a coder file belongs to: its first record's coder, else the file name."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                return json.loads(line).get("coder") or path.stem
+    return path.stem
+
+
 def build_demo(target: Path, root: Path, say: Callable[[str], None] = lambda s: None) -> Path:
-    """Build the demo project at ``target`` (written to a temporary file first, then moved)."""
+    """Build the demo project at ``target`` the way a team works.
+
+    The lead prepares the study (codebook, transcripts, attributes); each demo coder gets a
+    handout copy in which their coder file is loaded; then the copies are merged into the demo
+    project. Everything is built in a temporary folder and moved into place when complete.
+    """
+    import shutil
+    import tempfile
+
     from qualcode.ingest.attributes import apply_attributes, read_attributes
     from qualcode.ingest.codebook_yaml import read_codebook
     from qualcode.ingest.codings_io import read_codings
     from qualcode.ingest.importer import import_files
     from qualcode.store.project import Project
+    from qualcode.team.handout import handout
+    from qualcode.team.merge import merge
 
     files = demo_files(root)
-    tmp = target.with_name(target.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    header, specs = read_codebook(files["codebook"])
-    project = Project.create(tmp, language=header.get("language", "nl"), name="Demo: " + header.get("name", "study"))
+    work = Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
     try:
-        with project.transaction():
-            project.apply_codebook(specs, header)
-        say(f"codebook {files['codebook'].name}: {len(project.tree())} codes")
-        for r in import_files(project, files["transcripts"]):
-            say(f"imported {r.name} ({r.turns} turns)")
-        if files["respondents"]:
-            table = read_attributes(files["respondents"])
+        study = work / "study.qualcode"
+        header, specs = read_codebook(files["codebook"])
+        project = Project.create(study, language=header.get("language", "nl"),
+                                 name="Demo: " + header.get("name", "study"))
+        try:
             with project.transaction():
-                result = apply_attributes(project, table, files["respondents"])
-            say(f"attributes for {result['rows']} respondents")
+                project.apply_codebook(specs, header)
+            say(f"codebook {files['codebook'].name}: {len(project.tree())} codes")
+            for r in import_files(project, files["transcripts"]):
+                say(f"imported {r.name} ({r.turns} turns)")
+            if files["respondents"]:
+                table = read_attributes(files["respondents"])
+                with project.transaction():
+                    result = apply_attributes(project, table, files["respondents"])
+                say(f"attributes for {result['rows']} respondents")
+        finally:
+            project.close()
+        copies = []
         for coder_file in files["coder_files"]:
-            added, _ = project.add_codings(read_codings(project, coder_file), skip_duplicates=True,
-                                           description=f"demo codings from {coder_file.name}")
-            say(f"codings from {coder_file.name}: {len(added)}")
+            coder = _coder_of(coder_file)
+            copy = work / f"{coder_file.stem}.qualcode"
+            handout(study, copy, coder)
+            with Project.open(copy, coder=coder) as p:
+                added, _ = p.add_codings(read_codings(p, coder_file), skip_duplicates=True,
+                                         description=f"codings from {coder_file.name}")
+            say(f"{coder} coded {len(added)} passages in a handout copy ({coder_file.name})")
+            copies.append(copy)
+        built = work / "merged.qualcode"
+        merge(built, [study, *copies])
+        if copies:
+            say(f"merged {len(copies)} coder file(s) into the project")
+        Project.open(built).close()  # checkpoint the WAL into the file before moving it
+        for suffix in ("-wal", "-shm"):
+            Path(str(built) + suffix).unlink(missing_ok=True)
+        tmp = target.with_name(target.name + ".building")
+        shutil.copyfile(built, tmp)
+        tmp.replace(target)
     finally:
-        project.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    tmp.replace(target)
+        shutil.rmtree(work, ignore_errors=True)
     return target

@@ -64,8 +64,9 @@ def cmd_code(args) -> int:
     from qualcode.domain.locate import resolve_span
     from qualcode.store.codings import NewCoding
 
-    coder = need_coder(args.coder)
-    with opened(args.project, coder=coder) as project:
+    with opened(args.project) as project:
+        coder = need_coder(args.coder, project)
+        project.coder = coder
         doc = project.document(args.document)
         try:
             start, end = resolve_span(doc.text, project.turns(doc.uuid), args.start, args.end, args.turn,

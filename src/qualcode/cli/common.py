@@ -19,8 +19,14 @@ def opened(path: str, coder: str | None = None):
         project.close()
 
 
-def need_coder(explicit: str | None) -> str:
-    coder = default_coder(explicit)
+def need_coder(explicit: str | None, project=None) -> str:
+    """The coder: --coder, $QUALCODE_CODER, a handout copy's own coder, or the remembered name."""
+    import os
+
+    coder = explicit or os.environ.get("QUALCODE_CODER")
+    if not coder and project is not None:
+        coder = project.settings().get("coder")
+    coder = coder or default_coder(None)
     if not coder:
         raise ProjectError("say who is coding: --coder NAME (or set QUALCODE_CODER).")
     return coder

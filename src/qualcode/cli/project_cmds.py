@@ -298,6 +298,9 @@ def cmd_status(args) -> int:
     coders = ", ".join(f"{c} {n}" for c, n in status["codings_by_coder"].items())
     console.print(f"  codings     {status['codings']} ({coders or 'none yet'})")
     console.print(f"  coded       {status['coded_share']:.0%} of the text; {status['documents_coded']} documents have codings")
+    if status["codings_flagged_for_review"]:
+        console.print(f"  [yellow]review      {status['codings_flagged_for_review']} coding(s) could not be placed after a "
+                      "text change; see 'qualcode flagged'[/]")
     return 0
 
 

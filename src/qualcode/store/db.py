@@ -93,7 +93,15 @@ def _m2_models(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1_initial, _m2_models]
+def _m3_team(db: sqlite_utils.Database) -> None:
+    """Team work: codings flagged for review, confirmed code aliases, merge bases, handout bases."""
+    from qualcode.store.team import TEAM_TABLES
+
+    for sql in TEAM_TABLES:
+        db.execute(sql)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

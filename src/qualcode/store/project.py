@@ -144,4 +144,5 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
             "documents_coded": sum(1 for d in docs if d.codings),
             "memos": q("SELECT count(*) FROM memos"),
             "suggestions_logged": q("SELECT count(*) FROM suggestions"),
+            "codings_flagged_for_review": q("SELECT count(*) FROM coding_reviews WHERE status = 'open'"),
         }
