@@ -66,7 +66,10 @@ def test_handout_code_merge_twice(study, tmp_path, capsys):
     assert code == 0 and "nothing new" in out and coders(merged) == after
     with Project.open(merged) as p:
         sources = {c.source for c in p.codings(coder="cor")}
-        assert sources == {str(cor)} and len(p.team_merges()) == 3
+        # the study itself was built by merging (qualcode demo); this merge adds one record per input
+        merges = [m["source_path"] for m in p.team_merges()]
+        assert sources == {str(cor)} and [m for m in merges if m in {str(study), str(anna), str(cor)}] == [
+            str(study), str(anna), str(cor)]
 
 
 def test_merge_refuses_ambiguous_coders_until_mapped(study, tmp_path, capsys):

@@ -1,0 +1,75 @@
+"""The three signals for a batch of passages, combined into one ranked list per passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qualcode.nlp.combine import Combiner, features, prior_of
+from qualcode.nlp.keywords import KeywordHit, KeywordMatcher
+from qualcode.nlp.pipeline import analyse, doc_keys
+from qualcode.nlp.similarity import SimilarityHit, SimilarityIndex
+
+
+@dataclass
+class Scored:
+    code: str
+    score: float
+    x: list[float]
+    kw: KeywordHit | None = None
+    sim: SimilarityHit | None = None
+    clf: float | None = None
+
+    @property
+    def keyword_score(self) -> float:
+        """Signal 1 alone, exclusion criteria applied: the keyword-only baseline's score."""
+        return self.kw.score * self.kw.factor if self.kw else 0.0
+
+
+def prepare(nlp, matcher: KeywordMatcher, passages) -> None:
+    """Fill each passage's keys and keyword hits (analysing the texts in one batch)."""
+    todo = [p for p in passages if not p.keys and not p.kw]
+    for p, doc in zip(todo, analyse(nlp, [p.text for p in todo])):
+        p.keys = doc_keys(doc)
+        p.kw = matcher.match(doc)
+
+
+@dataclass
+class Models:
+    """What was learned from a set of coded passages."""
+
+    classifier: object | None  # classifier.Classifier
+    index: SimilarityIndex | None
+    counts: dict[str, int]
+    combiner: Combiner
+
+    @property
+    def max_count(self) -> int:
+        return max(self.counts.values(), default=0)
+
+
+def score_passages(models: Models, passages) -> list[list[Scored]]:
+    """For each prepared passage, every code with some evidence, best first."""
+    probs = models.classifier.predict([p.keys for p in passages]) if models.classifier else [{} for _ in passages]
+    out = []
+    for p, prob in zip(passages, probs):
+        sims = models.index.match(p.keys) if models.index is not None and p.keys else {}
+        candidates = set(p.kw) | set(sims) | set(prob)
+        scored = []
+        for code in candidates:
+            kw, sim, clf = p.kw.get(code), sims.get(code), prob.get(code)
+            if kw is not None and not kw.score and not sim and clf is None:
+                continue  # only an exclusion term matched
+            x = features(kw.score if kw else 0.0, clf, sim.best if sim else 0.0, sim.top_mean if sim else 0.0,
+                         prior_of(models.counts.get(code, 0), models.max_count))
+            score = models.combiner.score(x) * (kw.factor if kw else 1.0)
+            scored.append(Scored(code, score, x, kw, sim, clf))
+        scored.sort(key=lambda s: (-s.score, s.code))
+        out.append(scored)
+    return out
+
+
+def keyword_ranking(passage, order: dict[str, int]) -> list[str]:
+    """The keyword-only baseline: codes with a keyword hit, by keyword score (codebook order on ties)."""
+    hits = [(h.score * h.factor, code) for code, h in passage.kw.items() if h.score > 0]
+    hits.sort(key=lambda t: (-t[0], order.get(t[1], 0)))
+    return [code for _, code in hits]
