@@ -19,11 +19,12 @@ from qualcode.store.history import HistoryMixin, now
 from qualcode.store.queries import QueriesMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.tui_queries import TuiQueriesMixin
 
 LANGUAGES = ("nl", "en")
 
 
-class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin, AgreementStoreMixin):
+class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin, AgreementStoreMixin, TuiQueriesMixin):
     """A qualcode project file. Open with :meth:`open` or :meth:`create`; use as a context manager."""
 
     def __init__(self, db, path: Path, coder: str | None = None):
@@ -52,10 +53,9 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
         return cls(open_database(path), path, coder)
 
     def close(self) -> None:
-        try:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
+        # No explicit checkpoint: SQLite checkpoints when the last connection closes, and a
+        # TRUNCATE checkpoint here would take the write lock from another open connection
+        # (the TUI's workers) in the middle of its transaction.
         self.db.close()
 
     def __enter__(self) -> "Project":

@@ -34,7 +34,8 @@ class Palette:
         self.bg, self.fg = background, foreground
         self.base = Style(color=foreground.rich_color, bgcolor=background.rich_color)
         self.dim = Style(color=foreground.blend(background, 0.45).rich_color, bgcolor=background.rich_color)
-        self.speaker = self.base + Style(bold=True, color=accent.rich_color)
+        speaker = accent if self.dark else accent.blend(Color(0, 0, 0), 0.45)  # keep contrast on light
+        self.speaker = self.base + Style(bold=True, color=speaker.rich_color)
         self.interviewer = self.dim + Style(bold=True)
         self.selection = Style(color=foreground.rich_color, bgcolor=background.blend(primary, 0.55).rich_color)
         self.cursor = Style(reverse=True)

@@ -6,26 +6,38 @@ line, for the runs of text and the codings over each run.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 MAX_STRIPES = 4
 
 
+BUCKET = 256
+
+
 class Coverage:
+    """Codings of one document, indexed in fixed-size buckets of text so that the codings over
+    any short stretch (a display line) are found without scanning the whole document."""
+
     def __init__(self, codings: list):
         self.codings = sorted(codings, key=lambda c: (c.start, -c.end, c.code, c.coder))
-        points = sorted({c.start for c in self.codings} | {c.end for c in self.codings})
-        self.points = points
-        self.active: list[tuple] = []
-        starts: dict[int, list] = {}
+        self._buckets: dict[int, list] = {}
         for c in self.codings:
-            starts.setdefault(c.start, []).append(c)
-        live: list = []
-        for p in points:
-            live = [c for c in live if c.end > p] + starts.get(p, [])
-            self.active.append(tuple(live))
+            for b in range(c.start // BUCKET, (max(c.end, c.start + 1) - 1) // BUCKET + 1):
+                self._buckets.setdefault(b, []).append(c)
         self.column = self._columns()
         self._starts = [c.start for c in self.codings]
+
+    def _near(self, start: int, end: int) -> list:
+        """Codings overlapping ``[start, end)`` (``end > start``), in start order."""
+        first, last = start // BUCKET, (end - 1) // BUCKET
+        if first == last:
+            return [c for c in self._buckets.get(first, ()) if c.start < end and c.end > start]
+        seen: dict[str, object] = {}
+        for b in range(first, last + 1):
+            for c in self._buckets.get(b, ()):
+                if c.start < end and c.end > start:
+                    seen[c.uuid] = c
+        return sorted(seen.values(), key=lambda c: (c.start, -c.end, c.code, c.coder))
 
     def _columns(self) -> dict[str, int]:
         """A margin column for each coding, so that overlapping codings get different columns."""
@@ -47,35 +59,23 @@ class Coverage:
 
     def segments(self, start: int, end: int) -> list[tuple[int, int, tuple]]:
         """``(s, e, codings)`` runs covering ``[start, end)`` in order (codings may be empty)."""
+        if end <= start:
+            return []
+        near = self._near(start, end)
+        if not near:
+            return [(start, end, ())]
+        cuts = sorted({start, end} | {p for c in near for p in (c.start, c.end) if start < p < end})
         out = []
-        pts = self.points
-        if not pts or end <= pts[0] or start >= pts[-1]:
-            return [(start, end, ())] if end > start else []
-        i = bisect_right(pts, start) - 1
-        pos = start
-        while pos < end:
-            nxt = pts[i + 1] if i + 1 < len(pts) else end
-            stop = min(end, nxt)
-            active = self.active[i] if i >= 0 else ()
-            if stop > pos:
-                out.append((pos, stop, active))
-            pos = stop
-            i += 1
+        for a, b in zip(cuts, cuts[1:]):
+            out.append((a, b, tuple(c for c in near if c.start <= a and c.end >= b)))
         return out
 
     def at(self, pos: int) -> list:
-        i = bisect_right(self.points, pos) - 1
-        return list(self.active[i]) if 0 <= i < len(self.active) else []
+        return self._near(pos, pos + 1)
 
     def overlapping(self, start: int, end: int) -> list:
         """Codings that share at least one character with ``[start, end)``, in text order."""
-        if end <= start:
-            return self.at(start)
-        seen: dict[str, object] = {}
-        for _, _, active in self.segments(start, end):
-            for c in active:
-                seen.setdefault(c.uuid, c)
-        return sorted(seen.values(), key=lambda c: (c.start, -c.end))
+        return self._near(start, max(end, start + 1))
 
     def starting_in(self, start: int, end: int) -> list:
         lo = bisect_left(self._starts, start)
@@ -87,4 +87,4 @@ class Coverage:
         return out
 
     def covered(self, start: int, end: int) -> bool:
-        return any(active for _, _, active in self.segments(start, end))
+        return end > start and bool(self._near(start, end))

@@ -60,8 +60,9 @@ def make_blocks(text: str, turns: list, respondent_cases: set[str] | frozenset =
     if not turns:
         plain(0, len(text))
         return blocks
-    if text[: turns[0].start].strip():
-        plain(0, turns[0].start)
+    head = _preamble_end(text, turns[0].start)
+    if text[:head].strip():
+        plain(0, head)
     for t in turns:
         blocks.append(Block(len(blocks), t.start, t.end, t.speaker, t.timestamp_ms, t.index,
                             bool(t.case and t.case in respondent_cases)))
@@ -70,19 +71,51 @@ def make_blocks(text: str, turns: list, respondent_cases: set[str] | frozenset =
     return blocks
 
 
-def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
-    """Display ranges for ``text[start:end]`` wrapped at ``width`` cells (hard breaks on newlines)."""
+def _preamble_end(text: str, first_turn: int) -> int:
+    """Where the text before the first turn ends, leaving out the first speaker's label."""
+    para = text.rfind("\n\n", 0, first_turn)
+    line = text.rfind("\n", 0, first_turn)
+    if para >= 0 and first_turn - para < 80:
+        return para
+    return max(line, 0)
+
+
+def wrap(text: str, start: int, end: int, width: int, uniform: bool = False) -> list[tuple[int, int]]:
+    """Display ranges for ``text[start:end]`` wrapped at ``width`` cells (hard breaks on newlines).
+
+    ``uniform``: every character is one cell wide (true for most transcripts), which allows a
+    much faster wrap on offsets alone."""
     width = max(4, width)
     out: list[tuple[int, int]] = []
     pos = start
+    line = _wrap_uniform if uniform else _wrap_line
     while pos <= end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        _wrap_line(text, pos, stop, width, out)
+        line(text, pos, stop, width, out)
         if nl < 0:
             break
         pos = nl + 1
     return out
+
+
+def _wrap_uniform(text: str, start: int, end: int, width: int, out: list) -> None:
+    line_start, line_end = -1, start
+    for m in TOKEN.finditer(text, start, end):
+        s, e = m.span()
+        if line_start < 0:
+            line_start = s
+        elif e - line_start > width:
+            out.append((line_start, line_end))
+            line_start = s
+        while e - line_start > width:  # a token longer than a line: cut it
+            out.append((line_start, line_start + width))
+            line_start += width
+        line_end = e
+    if line_start >= 0:
+        out.append((line_start, line_end))
+    elif not out or out[-1][1] < start:
+        out.append((start, start))
 
 
 def _wrap_line(text: str, start: int, end: int, width: int, out: list) -> None:
@@ -122,6 +155,7 @@ class DocModel:
         self.uuid, self.name, self.text = uuid, name, text
         self.turns = turns
         self.blocks = make_blocks(text, turns, set(respondent_cases))
+        self.uniform = all(ch == "\n" or (ch.isprintable() and cell_len(ch) == 1) for ch in set(text))
         self._block_starts = [b.start for b in self.blocks]
         self._layouts: dict[int, Layout] = {}
         self._words: list[tuple[int, int]] | None = None
@@ -212,6 +246,11 @@ class DocModel:
         i = bisect_left(starts, pos) - 1
         return spans[i][0] if i >= 0 else (spans[0][0] if spans else 0)
 
+    def prev_end(self, unit: str, pos: int) -> int:
+        spans, _, ends = self._unit_index(unit)
+        i = bisect_left(ends, pos) - 1
+        return spans[i][1] if i >= 0 else pos
+
     def next_end(self, unit: str, pos: int) -> int:
         spans, _, ends = self._unit_index(unit)
         i = bisect_right(ends, pos)
@@ -230,7 +269,7 @@ class Layout:
                 lines.append(Line(BLANK, b.index))
             if b.speaker or b.timestamp_ms is not None:
                 lines.append(Line(HEADER, b.index, b.start, b.start))
-            for s, e in wrap(doc.text, b.start, b.end, width):
+            for s, e in wrap(doc.text, b.start, b.end, width, doc.uniform):
                 lines.append(Line(TEXT, b.index, s, e))
         self.lines = lines
         self._text_rows = [i for i, ln in enumerate(lines) if ln.kind == TEXT]

@@ -1,0 +1,356 @@
+"""The coding workspace: `qualcode tui study.qualcode`.
+
+Documents on the left, the transcript in the middle, the codebook, the codings under the cursor
+and the suggestions on the right. The app only calls Project methods (the same the CLI uses);
+every change is saved the moment it is made.
+
+Suggestions hook: ``make_app(..., nlp_factory=f)`` calls ``f(project)`` once in a thread worker
+(with a Project opened in that worker), e.g. ``lambda p: Suggester.load(p)``. The object it
+returns is asked, in a worker, whenever the passage under the cursor changes:
+``suggest(text, start, end, doc_uuid, exclude_codes=set, top=3)`` -> items with ``code``,
+``score`` and ``reason`` (qualcode.nlp's Suggestion fits), shown in the SuggestionsPanel;
+choosing one codes it with origin "suggestion".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+from textual import work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+
+from qualcode.config import default_coder, remember_coder
+from qualcode.errors import QualcodeError
+from qualcode.tui.actions_browse import BrowseActions
+from qualcode.tui.actions_codebook import CodebookActions
+from qualcode.tui.actions_coding import CodingActions
+from qualcode.tui.bindings import bindings, user_keymap
+from qualcode.tui.codebook_tree import CodebookPanel, CodebookTree
+from qualcode.tui.colours import code_colour
+from qualcode.tui.commands import WorkspaceCommands
+from qualcode.tui.details_panel import DetailsPanel
+from qualcode.tui.document_list import DocumentList
+from qualcode.tui.screens.prompts import TextPrompt
+from qualcode.tui.suggestions_panel import SuggestionsPanel
+from qualcode.tui.transcript_view import TranscriptView
+from qualcode.tui.workspace import Workspace, close_reader, open_project
+
+CSS = """
+#main { height: 1fr; }
+#left { width: 26; border-right: vkey $panel; }
+#center { width: 1fr; }
+#right { width: 34; border-left: vkey $panel; }
+.section { height: 1; padding: 0 1; background: $panel; color: $text-muted; text-style: bold; }
+#status { height: 1; padding: 0 1; background: $boost; color: $text; }
+#documents { height: 1fr; }
+#details-box { height: 9; }
+#details { height: 9; }
+Screen.narrow #left { display: none; }
+Screen.tiny #right { display: none; }
+Screen.tiny.show-right #right { display: block; width: 100%; }
+Screen.tiny.show-right #center { display: none; }
+"""
+
+
+class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
+    CSS = CSS
+    TITLE = "qualcode"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {WorkspaceCommands}
+
+    def __init__(self, project_path, settings: dict | None = None, nlp_factory=None) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        self.settings = dict(settings or {})
+        self.nlp_factory = nlp_factory
+        self.suggester = None
+        self.ws: Workspace | None = None
+        self.codes: dict = {}  # code uuid -> (name, colour)
+        self.search_state: dict | None = None
+        self.set_keymap(user_keymap(self.settings))
+        theme = self.settings.get("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self._bad_theme = f"no theme '{theme}'; try one of {', '.join(sorted(self.available_themes)[:8])}…"
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Static("DOCUMENTS  (d)", classes="section")
+                yield DocumentList(id="documents")
+            with Vertical(id="center"):
+                yield Static("", id="status")
+                yield TranscriptView(id="transcript")
+            with Vertical(id="right"):
+                yield Static("CODEBOOK  (C)", classes="section")
+                yield CodebookPanel()
+                yield Static("AT THE CURSOR", classes="section")
+                with Vertical(id="details-box"):
+                    yield DetailsPanel(id="details")
+                yield Static("SUGGESTIONS", classes="section", id="suggestions-title")
+                yield SuggestionsPanel(id="suggestions")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self._widgets["view"]
+
+    @property
+    def tree_widget(self) -> CodebookTree:
+        return self._widgets["tree"]
+
+    def on_mount(self) -> None:
+        if getattr(self, "_bad_theme", None):
+            self.notify(self._bad_theme, severity="warning")
+        self._widgets = {
+            "view": self.query_one(TranscriptView), "tree": self.query_one(CodebookTree),
+            "status": self.query_one("#status", Static), "details": self.query_one(DetailsPanel),
+            "documents": self.query_one(DocumentList), "suggestions": self.query_one(SuggestionsPanel),
+        }
+        self._responsive(self.size.width)
+        coder = self.settings["coder"] if "coder" in self.settings else default_coder()
+        if coder:
+            self.start(coder)
+        else:
+            self.ask_coder(first=True)
+
+    def on_resize(self, event) -> None:
+        self._responsive(event.size.width)
+
+    def _responsive(self, width: int) -> None:
+        self.screen.set_class(width < 110, "narrow")
+        self.screen.set_class(width < 70, "tiny")
+
+    # -- the coder -------------------------------------------------------------------------------------
+    def ask_coder(self, first: bool = False) -> None:
+        def done(name: str | None) -> None:
+            if not name:
+                if first:
+                    self.ask_coder(first=True)
+                return
+            if self.settings.get("remember_coder", True):
+                remember_coder(name)
+            if self.ws is None:
+                self.start(name)
+            else:
+                self.ws.coder = self.ws.project.coder = name
+                self.ws.recent = self.ws.project.recent_codes(name)
+                self.update_header()
+                self.refresh_all(reload_overview=self.ws.mine_only)
+
+        current = self.ws.coder if self.ws else ""
+        self.push_screen(TextPrompt("Who is coding?", current,
+                                    hint="Your name is stamped on every coding you make and remembered "
+                                         "for next time. enter saves.", placeholder="your name"), done)
+
+    # -- start-up ---------------------------------------------------------------------------------------
+    def start(self, coder: str) -> None:
+        try:
+            project = open_project(self.project_path, coder=coder)
+        except QualcodeError as exc:
+            self.exit(return_code=2, message=str(exc))
+            return
+        self.ws = Workspace(project, coder)
+        self.title = f"qualcode · {project.meta('name') or self.project_path.stem}"
+        self.update_header()
+        self.refresh_codes()
+        names = project.document_names()
+        stub = [type("Doc", (), {"uuid": u, "name": n, "kind": "", "length": 0, "respondents": ()})()
+                for u, n in names.items()]
+        self.query_one(DocumentList).set_documents(stub, {}, None)
+        first = None
+        if self.settings.get("document"):
+            try:
+                first = project.document(self.settings["document"]).uuid
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="warning")
+        last = project.settings().get(f"tui_last_document:{coder}")
+        first = first or (last if last in names else next(iter(names), None))
+        if first:
+            self.open_document(first)
+        else:
+            self.query_one("#status", Static).update("no documents yet: import transcripts with 'qualcode import'")
+        self.rebuild_tree()
+        self.view.focus()
+        self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
+        if self.nlp_factory is not None:
+            self.load_suggester()
+
+    @work(thread=True, exclusive=True, group="overview")
+    def load_overview(self) -> None:
+        """Study-wide figures (documents' coded share, code counts) on a connection of its own."""
+        project = open_project(self.project_path)
+        try:
+            overview = self.ws.load_overview(project)
+        finally:
+            close_reader(project)
+        self.call_from_thread(self._overview_loaded, *overview)
+
+    def _overview_loaded(self, documents, counts, coded_chars) -> None:
+        if self.ws.doc is not None:  # the open document's figures are fresher than the worker's
+            coded_chars[self.ws.doc.uuid] = self.ws.coded_chars.get(self.ws.doc.uuid, 0)
+        self.ws.set_overview(documents, counts, coded_chars)
+        self.refresh_document_list()
+        self.tree_widget.update_counts(self.ws.counts)
+
+    # -- refreshing -------------------------------------------------------------------------------------
+    def update_header(self) -> None:
+        who = "my codings" if self.ws and self.ws.mine_only else "all coders"
+        self.sub_title = f"coder: {self.ws.coder if self.ws else '?'} · showing {who}"
+
+    def refresh_codes(self) -> None:
+        tree = self.ws.tree
+        self.codes = {c.uuid: (c.name, code_colour(tree, c.uuid)) for c in tree}
+
+    def rebuild_tree(self, select: str | None = None) -> None:
+        query = self.query_one("#code-filter").value
+        self.tree_widget.rebuild(self.ws.tree, self.ws.counts, self.codes, query, select)
+
+    def refresh_document_list(self) -> None:
+        if self.ws.documents:
+            self._widgets["documents"].set_documents(
+                self.ws.documents, self.ws.coded_chars, self.ws.doc.uuid if self.ws.doc else None)
+
+    def refresh_all(self, reload_overview: bool = False, tree: bool = False) -> None:
+        """After any change: the open document's codings, counts, the tree and the panels."""
+        if tree:
+            self.refresh_codes()
+            self.rebuild_tree()
+        else:
+            self.tree_widget.update_counts(self.ws.counts)
+        self.view.set_coverage(self.ws.coverage, self.codes)
+        self.update_details()
+        self.update_status()
+        if self.ws.doc is not None:
+            self._widgets["documents"].update_document(self.ws.doc.uuid, self.ws.coded_chars.get(self.ws.doc.uuid, 0))
+        if reload_overview:
+            self.load_overview()
+
+    def open_document(self, uuid: str, start: int | None = None, end: int | None = None) -> None:
+        try:
+            doc = self.ws.open_document(uuid)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.view.load(doc, self.ws.coverage, self.codes)
+        if start is not None:
+            self.call_after_refresh(self.view.goto, start, end)
+        self.refresh_document_list()
+        self.update_status()
+
+    def update_status(self) -> None:
+        ws, view = self.ws, self.view
+        if ws is None or ws.doc is None:
+            return
+        doc = ws.doc
+        block = doc.block_at(view.cursor)
+        turn = f"turn {block.turn + 1}/{len(doc.turns)}" if block and block.turn is not None else ""
+        share = ws.coded_chars.get(doc.uuid, 0) / len(doc.text) if doc.text else 0
+        mode = ""
+        if view.adjusting:
+            mode = "[b reverse] ADJUSTING [/] extend keys · o swaps ends · enter saves · esc cancels  "
+        elif view.selecting:
+            mode = "[b reverse] SELECTING [/] move to extend · c codes · esc stops  "
+        elif view.selection():
+            s, e = view.selection()
+            mode = f"[b]{len(doc.text[s:e].split())} words selected[/b]  "
+        n = len(ws.coverage)
+        flash = getattr(self, "_flash", "")
+        note = f"[i]{escape(flash)}[/i]  " if flash and not view.adjusting else ""
+        status = f"[b]{escape(doc.name)}[/b]  {turn}  {mode}{note}{share:.0%} coded · {n} coding{'' if n == 1 else 's'}"
+        if status != getattr(self, "_last_status", None):
+            self._last_status = status
+            self._widgets["status"].update(status, layout=False)
+
+    def flash(self, message: str) -> None:
+        """A short confirmation in the status line (cheaper and calmer than a toast)."""
+        self._flash = message
+        self.update_status()
+
+        def clear() -> None:
+            if self._flash == message:
+                self._flash = ""
+                self.update_status()
+
+        self.set_timer(4, clear)
+
+    def update_details(self) -> None:
+        ws, view = self.ws, self.view
+        if ws is None or ws.doc is None:
+            return
+        sel = view.selection()
+        codings = self._codings_here()
+        self._widgets["details"].show(codings, ws.tree, self.codes, ws.doc.block_at(view.cursor),
+                                          "selection" if sel else "cursor", ws.coder)
+
+    def on_transcript_view_cursor_moved(self, message: TranscriptView.CursorMoved) -> None:
+        self.update_details()
+        self.update_status()
+        if self.suggester is not None:
+            self.suggest_for_passage(self.view.passage())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, DocumentList) and event.option_id:
+            self.open_document(event.option_id)
+            self.view.focus()
+
+    # -- suggestions hook ---------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="suggester")
+    def load_suggester(self) -> None:
+        panel = self._widgets["suggestions"]
+        self.call_from_thread(panel.set_status, "loading the suggester…")
+        try:
+            project = open_project(self.project_path)
+            try:
+                suggester = self.nlp_factory(project)
+            finally:
+                close_reader(project)
+        except Exception as exc:  # noqa: BLE001 - a broken suggester must not stop coding
+            self.call_from_thread(panel.set_status, f"no suggester: {exc}")
+            return
+        self.suggester = suggester
+        self.call_from_thread(panel.set_status, "suggester ready")
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def suggest_for_passage(self, passage) -> None:
+        if passage is None or self.ws.doc is None:
+            return
+        doc = self.ws.doc
+        present = {c.code for c in self.ws.coverage.overlapping(*passage)}
+        try:
+            items = self.suggester.suggest(doc.text, passage[0], passage[1], doc.uuid, exclude_codes=present, top=3)
+        except Exception as exc:  # noqa: BLE001
+            self.call_from_thread(self._widgets["suggestions"].set_status, f"suggester failed: {exc}")
+            return
+        self.call_from_thread(self._widgets["suggestions"].set_items, items, self.codes)
+
+    def on_unmount(self) -> None:
+        if self.ws is not None:
+            if self.ws.doc is not None:
+                try:
+                    self.ws.project.set_setting(f"tui_last_document:{self.ws.coder}", self.ws.doc.uuid)
+                except Exception:  # noqa: BLE001 - remembering the place must never block quitting
+                    pass
+            self.ws.project.close()
+
+
+def make_app(project_path, settings: dict | None = None, nlp_factory=None) -> QualcodeApp:
+    """The one factory for the CLI and the tests. ``settings`` may hold ``coder``, ``keys``
+    (binding id -> keys), ``theme``, ``document`` (the one to open first) and
+    ``remember_coder`` (default True)."""
+    return QualcodeApp(project_path, settings, nlp_factory)
+
+
+def run_tui(path, settings: dict | None = None, nlp_factory=None) -> int:
+    from qualcode.store.db import open_database
+
+    open_database(path).close()  # a clear error before the screen switches, if it is not a project
+    app = make_app(path, settings, nlp_factory)
+    app.run()
+    return app.return_code or 0

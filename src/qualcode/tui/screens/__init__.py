@@ -1,0 +1,1 @@
+"""Modal screens of the workspace: pickers, prompts, help, retrieval and search."""

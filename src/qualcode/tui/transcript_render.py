@@ -1,0 +1,214 @@
+"""Turning one display line of a transcript into a Strip: speaker headers, coded text tinted in
+its code's colour, the selection and cursor, a gutter marking the passage, and a margin naming
+the codes on the line (with a coloured stripe per coding, like a coding-stripe view)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from qualcode.tui.colours import Palette
+from qualcode.tui.coverage import Coverage
+from qualcode.tui.doc_model import HEADER, TEXT, DocModel, Layout, text_width
+
+GUTTER = 2
+
+
+def fmt_time(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    s = ms // 1000
+    h, m, s = s // 3600, (s // 60) % 60, s % 60
+    return f"{h}:{m:02}:{s:02}" if h else f"{m:02}:{s:02}"
+
+
+def margin_width(total: int) -> int:
+    """How wide the code margin is for a view ``total`` cells wide."""
+    if total >= 100:
+        return 28
+    if total >= 76:
+        return 20
+    if total >= 54:
+        return 13
+    return 3
+
+
+@dataclass
+class RenderContext:
+    doc: DocModel
+    layout: Layout
+    coverage: Coverage
+    palette: Palette
+    codes: dict  # code uuid -> (name, colour)
+    width: int  # whole line, cells
+    margin: int
+    cursor: int
+    selection: tuple[int, int] | None
+    passage: tuple[int, int] | None
+    show_cursor: bool = True
+
+    @property
+    def text_width(self) -> int:
+        return max(4, self.width - GUTTER - self.margin - (1 if self.margin else 0))
+
+
+def render_row(ctx: RenderContext, row: int) -> Strip:
+    pal = ctx.palette
+    if row >= len(ctx.layout.lines):
+        return Strip([Segment(" " * ctx.width, pal.base)], ctx.width)
+    ln = ctx.layout.lines[row]
+    block = ctx.doc.blocks[ln.block]
+    in_passage = ctx.passage is not None and ln.kind != 2 and _touches(ctx.passage, block, ln)
+    segs = [Segment("▌ " if in_passage else "  ", pal.gutter)]
+    if ln.kind == HEADER:
+        segs.extend(_header(ctx, block))
+        segs.append(Segment(" " * (ctx.width - GUTTER - sum(text_width(s.text) for s in segs[1:])), pal.base))
+    elif ln.kind == TEXT:
+        segs.extend(_text(ctx, ln.start, ln.end))
+        if ctx.margin:
+            segs.append(Segment(" ", pal.base))
+            segs.extend(_margin(ctx, ln.start, ln.end))
+    else:
+        segs.append(Segment(" " * (ctx.width - GUTTER), pal.base))
+    return Strip(segs).adjust_cell_length(ctx.width, pal.base)
+
+
+def _touches(passage: tuple[int, int], block, ln) -> bool:
+    s, e = passage
+    if ln.kind == HEADER:
+        return s <= block.start < e or (s == e and block.start <= s <= block.end)
+    return ln.start < e and ln.end > s or (ln.start == ln.end and s <= ln.start <= e)
+
+
+def _header(ctx: RenderContext, block) -> list[Segment]:
+    pal = ctx.palette
+    out = []
+    name = block.speaker or ""
+    if name:
+        out.append(Segment(name, pal.speaker if block.respondent else pal.interviewer))
+    ts = fmt_time(block.timestamp_ms)
+    if ts:
+        out.append(Segment(("  " if name else "") + ts, pal.dim))
+    if block.turn is not None:
+        out.append(Segment(f"  #{block.turn + 1}", pal.dim))
+    room = ctx.width - GUTTER
+    used = 0
+    clipped = []
+    for seg in out:
+        w = text_width(seg.text)
+        if used + w > room:
+            clipped.append(Segment(seg.text[: max(0, room - used)], seg.style))
+            break
+        clipped.append(seg)
+        used += w
+    return clipped
+
+
+def _text(ctx: RenderContext, start: int, end: int) -> list[Segment]:
+    pal, text = ctx.palette, ctx.doc.text
+    cuts = {start, end}
+    sel = ctx.selection
+    if sel:
+        cuts.update(p for p in sel if start < p < end)
+    cur = ctx.cursor if ctx.show_cursor else -1
+    if start <= cur <= end:
+        cuts.update(p for p in (cur, cur + 1) if start < p < end)
+    out: list[Segment] = []
+    used = 0
+    for s, e, active in ctx.coverage.segments(start, end):
+        pts = sorted(p for p in cuts if s < p < e)
+        for a, b in zip([s, *pts], [*pts, e]):
+            style = pal.base
+            if active:
+                inner = min(active, key=lambda c: c.end - c.start)
+                style = pal.tint(ctx.codes.get(inner.code, ("", "#7f7f7f"))[1])
+                if len({c.code for c in active}) > 1:
+                    style = style + Style(underline=True)
+            if sel and sel[0] <= a < sel[1]:
+                style = pal.selection + Style(bold=bool(active))
+            if a == cur:
+                style = style + pal.cursor
+            piece = text[a:b].replace("\t", " ")
+            out.append(Segment(piece, style))
+            used += text_width(piece)
+    if start == end and cur == start:
+        out.append(Segment(" ", pal.base + pal.cursor))
+        used += 1
+    elif cur == end and ctx.show_cursor and not text[end:end + 1].strip() and end < len(text) + 1:
+        if used < ctx.text_width:
+            out.append(Segment(" ", pal.base + pal.cursor))
+            used += 1
+    if used < ctx.text_width:
+        out.append(Segment(" " * (ctx.text_width - used), pal.base))
+    return out
+
+
+def _margin(ctx: RenderContext, start: int, end: int) -> list[Segment]:
+    pal, width = ctx.palette, ctx.margin
+    codings = ctx.coverage.overlapping(start, max(end, start + 1))
+    used = max(ctx.coverage.column.values(), default=0) + 1  # margin columns this document needs
+    stripes = min(used, 3, max(1, width // 6)) if width > 3 else width - 1
+    cells = [Segment(" ", pal.base)] * stripes
+    for c in codings:
+        col = ctx.coverage.column.get(c.uuid, 0)
+        colour = ctx.codes.get(c.code, ("", "#7f7f7f"))[1]
+        if col < stripes:
+            cells[col] = Segment("┃" if c.start >= start or c.end <= end else "│", pal.chip(colour))
+        elif stripes:
+            cells[-1] = Segment("+", pal.dim)
+    out = list(cells)
+    room = width - stripes - 1
+    if room <= 2:
+        return out + [Segment(" " * max(0, width - stripes), pal.base)]
+    out.append(Segment(" ", pal.base))
+    seen: list[str] = []
+    for c in codings:
+        if c.code not in seen:
+            seen.append(c.code)
+    starts = {c.code for c in codings if c.start >= start}
+    chips = width >= 20  # a colour swatch before each name; narrower margins colour the name itself
+    lead = 2 if chips else 0
+    if len(seen) == 1:  # one code here: its name runs down the lines its coding covers
+        c = min((x for x in codings if x.code == seen[0]), key=lambda x: x.start)
+        name, colour = ctx.codes.get(c.code, ("?", "#7f7f7f"))
+        piece, first = _name_piece(ctx, c, name, start, room - lead - 1)
+        if chips:
+            out.append(Segment("■ " if first else "  ", pal.chip(colour)))
+        style = (pal.base if chips else pal.chip(colour)) + Style(bold=first)
+        out.append(Segment(piece, style))
+        room -= text_width(piece) + lead
+        seen = []
+    for code in seen:
+        if room <= 1:
+            break
+        name, colour = ctx.codes.get(code, ("?", "#7f7f7f"))
+        if chips:
+            out.append(Segment("■ ", pal.chip(colour)))
+        label = name if len(name) <= room - lead - 1 else name[: max(1, room - lead - 2)] + "…"
+        style = (pal.base if chips else pal.chip(colour)) + Style(bold=code in starts, dim=code not in starts and chips)
+        out.append(Segment(label + " ", style))
+        room -= text_width(label) + lead + 1
+    if room > 0:
+        out.append(Segment(" " * room, pal.base))
+    return out
+
+
+def _name_piece(ctx: RenderContext, coding, name: str, line_start: int, room: int) -> tuple[str, bool]:
+    """The part of a code's name to show on this line: the name word-wrapped down the lines of
+    the coding, the last line taking whatever is left (shortened with …)."""
+    import textwrap
+
+    room = max(1, room)
+    lay = ctx.layout
+    k = lay.row_of(line_start) - lay.row_of(coding.start)
+    last = lay.row_of(max(coding.start, coding.end - 1)) - lay.row_of(coding.start)
+    pieces = textwrap.wrap(name, room, break_long_words=True, break_on_hyphens=False) or [name[:room]]
+    if k >= len(pieces):
+        return "", False
+    if k == last and k < len(pieces) - 1:
+        rest = " ".join(pieces[k:])
+        return (rest if len(rest) <= room else rest[: room - 1] + "…"), k == 0
+    return pieces[k], k == 0
