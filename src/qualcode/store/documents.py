@@ -126,7 +126,7 @@ class DocumentsMixin:
             FROM documents d ORDER BY d.name
             """
         ).fetchall()
-        coded = self._coded_chars()
+        coded = self.coded_chars_by_document()
         return [
             DocumentSummary(
                 uuid=r[0], name=r[1], kind=r[2], length=r[3], words=r[4] or 0, turns=r[5],
@@ -135,24 +135,6 @@ class DocumentsMixin:
             )
             for r in rows
         ]
-
-    def _coded_chars(self) -> dict[str, int]:
-        """Characters covered by at least one coding, per document (union of all spans)."""
-        out: dict[str, int] = {}
-        cur_doc, cur_end, total = None, -1, 0
-        for doc, start, end in self.db.execute(
-            "SELECT document, start, end FROM codings ORDER BY document, start"
-        ):
-            if doc != cur_doc:
-                if cur_doc is not None:
-                    out[cur_doc] = total
-                cur_doc, cur_end, total = doc, -1, 0
-            if end > cur_end:
-                total += end - max(start, cur_end)
-                cur_end = end
-        if cur_doc is not None:
-            out[cur_doc] = total
-        return out
 
     def rename_document(self, ref: str, new_name: str) -> Document:
         doc = self.document(ref)
