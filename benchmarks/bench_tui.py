@@ -1,5 +1,5 @@
 """TUI benchmarks: first paint of a 30,000-word focus group with 2,000 codings, scrolling,
-apply-code latency in a project with 200,000 codings, and memory.
+apply-code latency in a project with 200,000 codings, suggestions, and memory.
 
     python benchmarks/bench_tui.py [--quick]
 
@@ -41,7 +41,7 @@ async def first_paint(path: Path) -> dict:
     from qualcode.tui.app import make_app
 
     t0 = time.perf_counter()
-    app = make_app(path, {"coder": "anna", "remember_coder": False, "keys": {}})
+    app = make_app(path, {"coder": "anna", "remember_coder": False, "keys": {}, "suggestions": False})
     async with app.run_test(size=SIZE) as pilot:
         while app.view.first_paint_at is None:  # the transcript has drawn its first line
             await asyncio.sleep(0.002)
@@ -74,7 +74,7 @@ async def apply_latency(path: Path, repeat: int) -> dict:
     from qualcode.tui.app import make_app
 
     t0 = time.perf_counter()
-    app = make_app(path, {"coder": "zoe", "remember_coder": False, "keys": {}})
+    app = make_app(path, {"coder": "zoe", "remember_coder": False, "keys": {}, "suggestions": False})
     async with app.run_test(size=SIZE) as pilot:
         while app.view.first_paint_at is None:
             await asyncio.sleep(0.002)
@@ -113,6 +113,46 @@ async def apply_latency(path: Path, repeat: int) -> dict:
             "key_ms": max(0.0, statistics.median(keyed) - statistics.median(base)) * 1000}
 
 
+async def suggestions(path: Path) -> dict:
+    """The real suggester (blank Dutch pipeline) on the focus group: loading it in the background,
+    then suggestions for the turn under the cursor once it rests (the first model is still
+    training in the background meanwhile, as on a first start)."""
+    from qualcode.tui.app import make_app
+
+    t0 = time.perf_counter()
+    app = make_app(path, {"coder": "anna", "remember_coder": False, "keys": {}})
+    async with app.run_test(size=SIZE) as pilot:
+        while app.suggester is None:
+            await asyncio.sleep(0.01)
+        ready = time.perf_counter() - t0
+        s = time.perf_counter()  # what the gutter-marks worker does for the open document
+        app.suggester.suggest_document(app.ws.project, app.ws.doc.uuid, top=1, min_score=0.3)
+        marks = time.perf_counter() - s
+        async def next_turns(n: int) -> list[float]:
+            times = []
+            while len(times) < n:
+                s = time.perf_counter()
+                await pilot.press("j")  # the next turn; suggestions are for respondents' turns
+                if not app.ws.doc.block_at(app.view.cursor).respondent:
+                    continue
+                key = app.view.passage()
+                while app._shown_key != (app.ws.doc.uuid, *key) and time.perf_counter() - s < 5:
+                    await asyncio.sleep(0.002)
+                times.append(time.perf_counter() - s)
+            return times
+
+        busy = await next_turns(10)  # the first model training and the gutter marks running meanwhile
+        while app._training or any(w.is_running for w in app.workers):
+            await asyncio.sleep(0.05)
+        times = await next_turns(10)
+        await pilot.press("q")
+    from qualcode.tui.actions_suggest import DEBOUNCE
+
+    return {"ready": ready, "marks": marks, "shown_ms": statistics.median(times) * 1000,
+            "shown_max_ms": max(times) * 1000, "debounce_ms": DEBOUNCE * 1000,
+            "busy_ms": statistics.median(busy) * 1000, "busy_max_ms": max(busy) * 1000}
+
+
 def generate(path: Path, **options) -> Path:
     """Build a synthetic project in a child process, so this process's memory is the TUI's."""
     import subprocess
@@ -147,6 +187,7 @@ def main() -> None:
     gen = time.perf_counter() - s
     fp = asyncio.run(first_paint(focus))
     ap_ = asyncio.run(apply_latency(big, 40))
+    sg = asyncio.run(suggestions(focus))
     rss = peak_rss_mb()
     import shutil
 
@@ -163,7 +204,11 @@ def main() -> None:
 | apply a code, {ap_['total']:,} codings in the project (median / p95 of 40; save + reload the open document + redraw state) | {ap_['apply_ms']:.1f} ms / {ap_['apply_p95_ms']:.1f} ms |
 | undo a coding (median of 5) | {ap_['undo_ms']:.1f} ms |
 | key press "1" to coded, end to end, less Pilot's own per-key overhead (median of 10) | {ap_['key_ms']:.0f} ms |
-| peak memory of the process running the TUI (both projects opened in turn) | {rss:.0f} MB |
+| suggestions: suggester loaded in the background (spaCy blank pipeline, codebook, stored model) | {sg['ready']:.1f} s after start |
+| … suggestions for every respondent turn of the focus group (the gutter marks; in a worker) | {sg['marks']:.1f} s |
+| … suggestions for the next turn, key press to panel (median / worst of 10; includes the {sg['debounce_ms']:.0f} ms the cursor must rest and Pilot's key handling) | {sg['shown_ms']:.0f} ms / {sg['shown_max_ms']:.0f} ms |
+| … the same right after start, while the first model trains and the gutter marks are computed | {sg['busy_ms']:.0f} ms / {sg['busy_max_ms']:.0f} ms |
+| peak memory of the process running the TUI (the projects opened in turn) | {rss:.0f} MB |
 
 The transcript is a line-based view: only visible display lines are drawn (and cached until the
 cursor, selection or codings change); the document is wrapped once per width. Applying a code

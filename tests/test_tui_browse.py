@@ -95,7 +95,7 @@ async def test_switch_documents_from_the_list_and_the_picker(study):
 
 async def test_coder_is_asked_once_remembered_and_stamped(study, tmp_path):
     path, ids = study
-    app = make_app(path, {"document": "Interview Sanne"})
+    app = make_app(path, {"document": "Interview Sanne", "suggestions": False})
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press(*"Marit", "enter")
         await pilot.pause()
@@ -104,7 +104,7 @@ async def test_coder_is_asked_once_remembered_and_stamped(study, tmp_path):
         await pilot.pause()
     assert tomllib.loads((tmp_path / "config.toml").read_text())["coder"] == "Marit"
     assert [c.coder for c in codings(path)] == ["Marit"]
-    app = make_app(path, {"document": "Interview Sanne"})
+    app = make_app(path, {"document": "Interview Sanne", "suggestions": False})
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert app.ws.coder == "Marit"  # not asked again

@@ -71,7 +71,7 @@ async def test_several_codes_on_the_same_text_and_removing_one(study):
         await pilot.press("c", *"lerarentekort", "enter")
         await pilot.pause()
         assert len(codings(path)) == 2
-        await pilot.press("x")  # two codings under the cursor: a chooser opens
+        await pilot.press("delete")  # two codings under the cursor: a chooser opens
         await pilot.press(*"leraren", "enter")
         await pilot.pause()
     [c] = codings(path)
@@ -107,7 +107,7 @@ async def test_adjust_the_span_of_a_coding(study):
     app = app_for(path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("j", "w", "W", "W", "c", *"administratieve", "enter")  # "ik werk"
-        await pilot.press("a")  # adjust: the selection becomes the coding's span
+        await pilot.press("s")  # adjust: the selection becomes the coding's span
         assert app.view.adjusting
         await pilot.press("W", "W")  # "ik werk bijna elke"
         await pilot.press("enter")
@@ -170,38 +170,14 @@ async def test_mine_only_toggle_hides_other_coders(study):
         assert len(app.ws.coverage) == 1
 
 
-class FakeSuggester:
-    """Stands in for qualcode.nlp's Suggester: same call, fixed answer."""
-
-    def __init__(self, code: str):
-        self.code = code
-
-    def suggest(self, text, start, end, doc_uuid, exclude_codes=(), top=3):
-        from qualcode.tui.suggestions_panel import SuggestionItem
-
-        return [] if self.code in exclude_codes else [SuggestionItem(self.code, 0.87, "keyword: extra handen")]
-
-
-async def test_suggestions_panel_hook_shows_and_accepts(study):
-    path, ids = study
-    app = make_app(path, settings(document="Interview Sanne"), nlp_factory=lambda p: FakeSuggester(ids["Extra handen"]))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.3)
-        await pilot.press("j", "j")  # to Sanne's turn about extra hands
-        await pilot.pause(0.3)
-        panel = app.query_one("SuggestionsPanel")
-        assert [i.code for i in panel.items] == [ids["Extra handen"]]
-        panel.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-    [c] = codings(path)
-    assert c.code == ids["Extra handen"] and c.origin == "suggestion"
-
-
 async def test_without_a_suggester_the_panel_says_so(study):
     path, _ = study
     app = app_for(path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         panel = app.query_one("SuggestionsPanel")
-        assert "no suggester loaded" in str(panel.get_option_at_index(0).prompt)
+        assert "turned off" in str(panel.get_option_at_index(0).prompt)
+        await pilot.press("j", "a")  # a accepts a suggestion: there is none, and nothing is coded
+        await pilot.pause()
+        assert any("suggestions are off" in n.message for n in app._notifications)
+    assert codings(path) == []

@@ -92,6 +92,6 @@ def screen_text(app) -> str:
 
 
 def settings(**extra) -> dict:
-    base = {"coder": "tester", "remember_coder": False, "keys": {}}
+    base = {"coder": "tester", "remember_coder": False, "keys": {}, "suggestions": False}
     base.update(extra)
     return base

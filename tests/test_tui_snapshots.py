@@ -71,3 +71,21 @@ async def test_snapshot_small_terminal(study):
         app.refresh()
         await pilot.pause()
         check(app, "small_terminal_80x24")
+
+
+async def test_snapshot_a_suggestion_in_the_panel_and_the_gutter(study):
+    """Sanne's turn about Joyce: 'Extra handen' suggested (panel: score and reason; gutter: ┊),
+    not coded; the footer shows a accept / x reject."""
+    from test_tui_suggest import FakeSuggester, ready
+
+    path, ids = study
+    fake = FakeSuggester(ids["Extra handen"], second=ids["Leraren ontlasten"])
+    app = make_app(path, settings(document="Interview Sanne", theme="textual-dark", suggestions=True),
+                   nlp_factory=lambda p: fake)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("j", "j", "j")
+        await ready(pilot, app)
+        app.refresh()
+        await pilot.pause()
+        check(app, "suggestion_in_panel_and_gutter")

@@ -1,4 +1,4 @@
-"""Coding actions: apply a code (picker, recent codes, codebook tree, suggestions), remove a
+"""Coding actions: apply a code (picker, recent codes, codebook tree), remove a
 coding, write a memo, adjust a span, undo and redo."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from qualcode.errors import QualcodeError
 from qualcode.tui.code_picker import CodePicker
 from qualcode.tui.screens.pick import ListPicker
 from qualcode.tui.screens.prompts import MemoPrompt
-from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.transcript_view import TranscriptView
 
 
@@ -52,6 +51,7 @@ class CodingActions:
         self.refresh_all()
         self.view._changed()
         self.flash(f"✓ coded {len(coding.text.split())} words as {self.ws.tree.by_uuid[code_uuid].name}")
+        self.suggestions_after_change(1 if origin == "human" else 0)
 
     def on_transcript_view_confirmed(self, message: TranscriptView.Confirmed) -> None:
         if message.adjusting and message.span:
@@ -63,19 +63,13 @@ class CodingActions:
             self.view.stop_adjusting()
             self.refresh_all()
             self.flash("✓ span adjusted")
+            self.suggestions_after_change(1)
         else:
             self.action_code()
 
     def on_transcript_view_adjust_cancelled(self, message) -> None:
         self.update_status()
         self.notify("adjusting cancelled", timeout=2)
-
-    def on_suggestions_panel_accepted(self, message: SuggestionsPanel.Accepted) -> None:
-        item = message.item
-        span = (item.start, item.end) if item.start is not None and item.end is not None else None
-        self.apply_code(item.code, span, origin="suggestion")
-        if getattr(item, "id", None) is not None:
-            self.ws.project.decide_suggestion(item.id, "accepted")
 
     # -- codings under the cursor ------------------------------------------------------------------------
     def _codings_here(self) -> list:
@@ -117,6 +111,7 @@ class CodingActions:
             return
         self.refresh_all()
         self.flash(f"✓ removed a {self.ws.tree.by_uuid[coding.code].name} coding (u undoes)")
+        self.suggestions_after_change(1)
 
     def action_memo(self) -> None:
         if self._doc_ready():
@@ -166,6 +161,7 @@ class CodingActions:
         self.refresh_all(reload_overview=True, tree=codebook)
         self.view._changed()
         self.flash(f"{verb}: {entry.description}")
+        self.suggestions_after_change(1)
 
     def _doc_ready(self) -> bool:
         if self.ws is None or self.ws.doc is None:

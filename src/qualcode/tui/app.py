@@ -4,12 +4,11 @@ Documents on the left, the transcript in the middle, the codebook, the codings u
 and the suggestions on the right. The app only calls Project methods (the same the CLI uses);
 every change is saved the moment it is made.
 
-Suggestions hook: ``make_app(..., nlp_factory=f)`` calls ``f(project)`` once in a thread worker
-(with a Project opened in that worker), e.g. ``lambda p: Suggester.load(p)``. The object it
-returns is asked, in a worker, whenever the passage under the cursor changes:
-``suggest(text, start, end, doc_uuid, exclude_codes=set, top=3)`` -> items with ``code``,
-``score`` and ``reason`` (qualcode.nlp's Suggestion fits), shown in the SuggestionsPanel;
-choosing one codes it with origin "suggestion".
+Suggestions: ``make_app(..., nlp_factory=f)`` calls ``f(project)`` once in a thread worker (with
+a Project opened in that worker); by default ``f`` loads qualcode.nlp's Suggester (see
+:mod:`qualcode.tui.actions_suggest`; ``settings["suggestions"] = False`` turns them off,
+``settings["model"]`` names a spaCy model). Review, flagged codings, the code matrix and exports
+are in :mod:`qualcode.tui.actions_views`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,10 @@ from qualcode.errors import QualcodeError
 from qualcode.tui.actions_browse import BrowseActions
 from qualcode.tui.actions_codebook import CodebookActions
 from qualcode.tui.actions_coding import CodingActions
-from qualcode.tui.bindings import bindings, user_keymap
+from qualcode.tui.actions_suggest import SuggestActions
+from qualcode.tui.suggest_book import default_nlp_factory
+from qualcode.tui.actions_views import ViewActions
+from qualcode.tui.bindings import SPECS, bindings, user_keymap
 from qualcode.tui.codebook_tree import CodebookPanel, CodebookTree
 from qualcode.tui.colours import code_colour
 from qualcode.tui.commands import WorkspaceCommands
@@ -55,18 +57,26 @@ Screen.tiny.show-right #center { display: none; }
 """
 
 
-class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
+# workspace actions stay off while another full screen (the review) is on top of the workspace
+WORKSPACE_ACTIONS = {s.action.split("(")[0] for s in SPECS if s.scope == "app"} - {"quit"}
+DEFAULT = object()  # make_app's nlp_factory: the real suggester unless settings say otherwise
+
+
+class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, BrowseActions, App):
     CSS = CSS
     TITLE = "qualcode"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {WorkspaceCommands}
 
-    def __init__(self, project_path, settings: dict | None = None, nlp_factory=None) -> None:
+    def __init__(self, project_path, settings: dict | None = None, nlp_factory=DEFAULT) -> None:
         super().__init__()
         self.project_path = Path(project_path)
         self.settings = dict(settings or {})
+        if nlp_factory is DEFAULT:
+            off = self.settings.get("suggestions") is False
+            nlp_factory = None if off else default_nlp_factory(self.settings.get("model"))
         self.nlp_factory = nlp_factory
-        self.suggester = None
+        self.init_suggestions()
         self.ws: Workspace | None = None
         self.codes: dict = {}  # code uuid -> (name, colour)
         self.search_state: dict | None = None
@@ -76,6 +86,11 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
             self.theme = theme
         elif theme:
             self._bad_theme = f"no theme '{theme}'; try one of {', '.join(sorted(self.available_themes)[:8])}…"
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in WORKSPACE_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -179,8 +194,7 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
         self.rebuild_tree()
         self.view.focus()
         self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
-        if self.nlp_factory is not None:
-            self.load_suggester()
+        self.start_suggestions()
 
     @work(thread=True, exclusive=True, group="overview")
     def load_overview(self) -> None:
@@ -222,6 +236,7 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
         if tree:
             self.refresh_codes()
             self.rebuild_tree()
+            self.reload_suggester()
         else:
             self.tree_widget.update_counts(self.ws.counts)
         self.view.set_coverage(self.ws.coverage, self.codes)
@@ -239,6 +254,7 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
             self.notify(str(exc), severity="error")
             return
         self.view.load(doc, self.ws.coverage, self.codes)
+        self.load_marks()
         if start is not None:
             self.call_after_refresh(self.view.goto, start, end)
         self.refresh_document_list()
@@ -292,43 +308,12 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
     def on_transcript_view_cursor_moved(self, message: TranscriptView.CursorMoved) -> None:
         self.update_details()
         self.update_status()
-        if self.suggester is not None:
-            self.suggest_for_passage(self.view.passage())
+        self.request_suggestions()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, DocumentList) and event.option_id:
             self.open_document(event.option_id)
             self.view.focus()
-
-    # -- suggestions hook ---------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="suggester")
-    def load_suggester(self) -> None:
-        panel = self._widgets["suggestions"]
-        self.call_from_thread(panel.set_status, "loading the suggester…")
-        try:
-            project = open_project(self.project_path)
-            try:
-                suggester = self.nlp_factory(project)
-            finally:
-                close_reader(project)
-        except Exception as exc:  # noqa: BLE001 - a broken suggester must not stop coding
-            self.call_from_thread(panel.set_status, f"no suggester: {exc}")
-            return
-        self.suggester = suggester
-        self.call_from_thread(panel.set_status, "suggester ready")
-
-    @work(thread=True, exclusive=True, group="suggest")
-    def suggest_for_passage(self, passage) -> None:
-        if passage is None or self.ws.doc is None:
-            return
-        doc = self.ws.doc
-        present = {c.code for c in self.ws.coverage.overlapping(*passage)}
-        try:
-            items = self.suggester.suggest(doc.text, passage[0], passage[1], doc.uuid, exclude_codes=present, top=3)
-        except Exception as exc:  # noqa: BLE001
-            self.call_from_thread(self._widgets["suggestions"].set_status, f"suggester failed: {exc}")
-            return
-        self.call_from_thread(self._widgets["suggestions"].set_items, items, self.codes)
 
     def on_unmount(self) -> None:
         if self.ws is not None:
@@ -340,14 +325,16 @@ class QualcodeApp(CodingActions, CodebookActions, BrowseActions, App):
             self.ws.project.close()
 
 
-def make_app(project_path, settings: dict | None = None, nlp_factory=None) -> QualcodeApp:
+def make_app(project_path, settings: dict | None = None, nlp_factory=DEFAULT) -> QualcodeApp:
     """The one factory for the CLI and the tests. ``settings`` may hold ``coder``, ``keys``
-    (binding id -> keys), ``theme``, ``document`` (the one to open first) and
-    ``remember_coder`` (default True)."""
+    (binding id -> keys), ``theme``, ``document`` (the one to open first), ``remember_coder``
+    (default True), ``suggestions`` (default True) and ``model`` (a spaCy model for them).
+    ``nlp_factory`` (``project -> suggester``) replaces the default suggester; None turns
+    suggestions off."""
     return QualcodeApp(project_path, settings, nlp_factory)
 
 
-def run_tui(path, settings: dict | None = None, nlp_factory=None) -> int:
+def run_tui(path, settings: dict | None = None, nlp_factory=DEFAULT) -> int:
     from qualcode.store.db import open_database
 
     open_database(path).close()  # a clear error before the screen switches, if it is not a project

@@ -37,11 +37,18 @@ SPECS: list[Spec] = [
     Spec("code", "c", "code", "Code the passage (fuzzy code picker)", "app", True, short="code"),
     *[Spec(f"code-recent-{i}", str(i), f"apply_recent({i})", f"Apply recent code {i}", "app")
       for i in range(1, 10)],
-    Spec("uncode", "x", "uncode", "Remove a coding under the cursor", "app", True, short="uncode"),
+    Spec("uncode", "delete,backspace", "uncode", "Remove a coding under the cursor", "app", True, short="uncode"),
     Spec("memo", "m", "memo", "Write a memo on a coding under the cursor", "app"),
-    Spec("adjust", "a", "adjust", "Adjust the span of a coding under the cursor", "app"),
+    Spec("adjust", "s", "adjust", "Adjust the span of a coding under the cursor", "app"),
     Spec("undo", "u", "undo", "Undo the last change", "app", True, short="undo"),
     Spec("redo", "ctrl+r", "redo", "Redo the last undone change", "app"),
+    # -- suggestions -----------------------------------------------------------------------------
+    Spec("suggestion-accept", "a", "accept_suggestion", "Accept the highlighted suggestion (on the selection, if any)",
+         "app", True, short="accept"),
+    Spec("suggestion-reject", "x", "reject_suggestion", "Reject the highlighted suggestion", "app", True, short="reject"),
+    Spec("suggestion-next", "full_stop", "cycle_suggestion(1)", "Highlight the next suggestion", "app"),
+    Spec("suggestion-prev", "comma", "cycle_suggestion(-1)", "Highlight the previous suggestion", "app"),
+    Spec("suggestions-retrain", "T", "retrain", "Retrain the suggester on the codings now", "app"),
     # -- finding ---------------------------------------------------------------------------------
     Spec("search", "slash", "search", "Search this document or the whole study", "app", True, short="search"),
     Spec("search-next", "n", "search_next(1)", "Next search match", "app"),
@@ -50,6 +57,11 @@ SPECS: list[Spec] = [
     Spec("prev-uncoded", "left_square_bracket", "uncoded(-1)", "Previous uncoded respondent turn", "app"),
     Spec("passages", "p", "passages", "All passages of a code across the study", "app", True, short="passages"),
     Spec("documents", "D", "switch_document", "Open another document (fuzzy)", "app"),
+    # -- team work and output ------------------------------------------------------------------------
+    Spec("review", "R", "review", "Review agreement: settle the coders' disagreements in this document", "app"),
+    Spec("flagged", "F", "flagged", "Flagged codings: place or discard codings lost in a text change", "app"),
+    Spec("matrix", "X", "matrix", "Code matrix: codes × respondents, counts shaded", "app"),
+    Spec("export", "E", "export", "Export: matrix, quotes, frequencies, co-occurrence, tidy, charts, REFI", "app"),
     # -- workspace -------------------------------------------------------------------------------
     Spec("focus-documents", "d", "focus_documents", "Go to the document list", "app"),
     Spec("focus-codebook", "C", "focus_codebook", "Go to the codebook (edit codes)", "app"),
@@ -72,7 +84,7 @@ SPECS: list[Spec] = [
     Spec("top", "home,g", "edge(-1)", "Start of the document", "transcript"),
     Spec("bottom", "end,G", "edge(1)", "End of the document", "transcript"),
     # -- transcript: selecting ----------------------------------------------------------------------
-    Spec("select-turn", "t", "select_turn", "Select the whole turn", "transcript", True, short="turn"),
+    Spec("select-turn", "t", "select_turn", "Select the whole turn", "transcript"),
     Spec("extend-word", "shift+right,W", "extend('word', 1)", "Extend the selection by a word", "transcript"),
     Spec("shrink-word", "shift+left,B", "extend('word', -1)", "Extend the selection a word back", "transcript"),
     Spec("extend-sentence", "greater_than_sign,ctrl+shift+right", "extend('sentence', 1)", "Extend the selection by a sentence", "transcript"),
@@ -93,7 +105,7 @@ SPECS: list[Spec] = [
     Spec("code-edit", "e", "edit_code", "Edit definition, keywords, colour", "codebook", True, short="edit"),
     Spec("code-move", "M", "move_code", "Move the code under another parent", "codebook", True, short="move"),
     Spec("code-merge", "J", "merge_code", "Merge the code into another", "codebook", True, short="merge"),
-    Spec("code-delete", "delete,X", "delete_code", "Delete the code (asks first)", "codebook", True, short="delete"),
+    Spec("code-delete", "delete", "delete_code", "Delete the code (asks first)", "codebook", True, short="delete"),
     Spec("code-passages", "p", "code_passages", "All passages of the highlighted code", "codebook"),
     Spec("code-filter", "slash,f", "filter_codes", "Filter the codebook", "codebook", True, short="filter"),
 ]
@@ -101,9 +113,15 @@ SPECS: list[Spec] = [
 SCOPE_TITLES = {"app": "Everywhere", "transcript": "In the transcript", "codebook": "In the codebook tree"}
 
 
+# the footer's order (narrow terminals cut it off at the right): the most used first, help early
+FOOTER = ("code", "suggestion-accept", "suggestion-reject", "uncode", "undo", "search", "help", "quit",
+          "next-uncoded", "passages")
+
+
 def bindings(scope: str) -> list[Binding]:
-    return [Binding(s.keys, s.action, s.label, show=s.show, id=s.id, tooltip=s.description)
-            for s in SPECS if s.scope == scope]
+    specs = [s for s in SPECS if s.scope == scope]
+    specs.sort(key=lambda s: FOOTER.index(s.id) if s.show and s.id in FOOTER else len(FOOTER))
+    return [Binding(s.keys, s.action, s.label, show=s.show, id=s.id, tooltip=s.description) for s in specs]
 
 
 def user_keymap(settings: dict | None = None) -> dict[str, str]:

@@ -49,6 +49,7 @@ class RenderContext:
     selection: tuple[int, int] | None
     passage: tuple[int, int] | None
     show_cursor: bool = True
+    suggested: list = ()  # (start, end, code) spans with a pending suggestion, sorted
 
     @property
     def text_width(self) -> int:
@@ -62,10 +63,11 @@ def render_row(ctx: RenderContext, row: int) -> Strip:
     ln = ctx.layout.lines[row]
     block = ctx.doc.blocks[ln.block]
     in_passage = ctx.passage is not None and ln.kind != 2 and _touches(ctx.passage, block, ln)
-    segs = [Segment("▌ " if in_passage else "  ", pal.gutter)]
+    suggested = ln.kind != 2 and _suggested(ctx, block, ln)
+    segs = [Segment("▌" if in_passage else " ", pal.gutter), Segment("┊" if suggested else " ", pal.dim)]
     if ln.kind == HEADER:
         segs.extend(_header(ctx, block))
-        segs.append(Segment(" " * (ctx.width - GUTTER - sum(text_width(s.text) for s in segs[1:])), pal.base))
+        segs.append(Segment(" " * (ctx.width - GUTTER - sum(text_width(s.text) for s in segs[2:])), pal.base))
     elif ln.kind == TEXT:
         segs.extend(_text(ctx, ln.start, ln.end))
         if ctx.margin:
@@ -74,6 +76,14 @@ def render_row(ctx: RenderContext, row: int) -> Strip:
     else:
         segs.append(Segment(" " * (ctx.width - GUTTER), pal.base))
     return Strip(segs).adjust_cell_length(ctx.width, pal.base)
+
+
+def _suggested(ctx: RenderContext, block, ln) -> bool:
+    if not ctx.suggested:
+        return False
+    if ln.kind == HEADER:
+        return any(s <= block.start < e or block.start <= s < block.end for s, e, _ in ctx.suggested)
+    return any(s < max(ln.end, ln.start + 1) and e > ln.start for s, e, _ in ctx.suggested)
 
 
 def _touches(passage: tuple[int, int], block, ln) -> bool:

@@ -50,6 +50,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.doc: DocModel | None = None
         self.coverage = Coverage([])
         self.codes: dict = {}
+        self.suggested: list[tuple[int, int, str]] = []  # spans with a pending suggestion (start, end, code)
         self.cursor = 0
         self.sel_anchor: int | None = None
         self.selecting = False
@@ -63,7 +64,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- content ---------------------------------------------------------------------------------
     def load(self, doc: DocModel, coverage: Coverage, codes: dict, cursor: int | None = None) -> None:
-        self.doc, self.coverage, self.codes = doc, coverage, codes
+        self.doc, self.coverage, self.codes, self.suggested = doc, coverage, codes, []
         self.sel_anchor, self.selecting, self.adjusting = None, False, None
         first = next((b for b in doc.blocks if b.turn is not None), doc.blocks[0] if doc.blocks else None)
         self.cursor = cursor if cursor is not None else (first.start if first else 0)
@@ -74,6 +75,13 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_coverage(self, coverage: Coverage, codes: dict) -> None:
         self.coverage, self.codes = coverage, codes
         self._invalidate()
+
+    def set_suggested(self, spans: list[tuple[int, int, str]]) -> None:
+        """Mark spans that have a suggestion waiting (a neutral dotted gutter line, not a coding)."""
+        spans = sorted(spans)
+        if spans != self.suggested:
+            self.suggested = spans
+            self._invalidate()
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda *_: self._theme_changed(), init=False)
@@ -132,7 +140,8 @@ class TranscriptView(ScrollView, can_focus=True):
         strip = self._cache.get(row)
         if strip is None:
             ctx = RenderContext(self.doc, self.doc_layout(), self.coverage, self.palette(), self.codes, width,
-                                self._margin(), self.cursor, self.selection(), self.passage())
+                                self._margin(), self.cursor, self.selection(), self.passage(),
+                                suggested=self.suggested)
             strip = self._cache[row] = render_row(ctx, row)
             if self.first_paint_at is None:
                 self.first_paint_at = time.perf_counter()

@@ -120,6 +120,34 @@ class Workspace:
         self._rebuild()
         return coding
 
+    def accept_suggestion(self, suggestion, log_id: int | None, span: tuple[int, int]):
+        """Code ``span`` with the suggested code (origin "suggestion") and log the decision:
+        "accepted" when ``span`` is the suggested span, "changed" when the coder moved it.
+        Returns (coding, decision)."""
+        from dataclasses import replace
+
+        from qualcode.nlp import accept, log_decision
+
+        text = self.doc.text
+        start, end = trim_whitespace(text, *span)
+        if end <= start:
+            raise ProjectError("the passage is empty; select some text or move to a turn.")
+        if (start, end) == trim_whitespace(text, suggestion.start, suggestion.end):
+            sug = replace(suggestion, document=self.doc.uuid, start=start, end=end)
+            coding = retry_locked(accept, self.project, sug, log_id, self.coder)
+            decision = "accepted"
+        else:
+            coding = retry_locked(self.project.add_coding, self.doc.uuid, suggestion.code, self.coder, start, end,
+                                  "", "suggestion")
+            if log_id is not None:
+                retry_locked(log_decision, self.project, log_id, "changed", coding.uuid)
+            decision = "changed"
+        self.codings.append(coding)
+        self.counts[coding.code] = self.counts.get(coding.code, 0) + 1
+        self.use(coding.code)
+        self._rebuild()
+        return coding, decision
+
     def use(self, code_uuid: str) -> None:
         if code_uuid in self.recent:
             self.recent.remove(code_uuid)

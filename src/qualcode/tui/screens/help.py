@@ -16,8 +16,10 @@ from qualcode.tui.bindings import SCOPE_TITLES, SPECS
 
 INTRO = (
     "Move through the transcript, select a passage (or just stand in a turn), press c and pick "
-    "a code. Everything is saved at once; u undoes. Keys can be changed in the [keys] table of "
-    "{config} (binding id = keys). ctrl+p opens the command palette."
+    "a code — or take a suggestion from the right: a accepts it (on your selection, if you made "
+    "one), x rejects it; ┊ in the gutter marks turns with a suggestion. Everything is saved at "
+    "once; u undoes. R reviews agreement, X shows the code matrix, E exports. Keys can be changed "
+    "in the [keys] table of {config} (binding id = keys). ctrl+p opens the command palette."
 )
 
 

@@ -1,4 +1,5 @@
-"""All passages of a code across the study, with context; enter jumps to one."""
+"""All passages of a code across the study, with context; enter jumps to one. Also shows a given
+list of passages (a cell of the code matrix)."""
 
 from __future__ import annotations
 
@@ -60,21 +61,27 @@ class PassagesScreen(ModalScreen):
     """
     BINDINGS = [Binding("escape,q", "close", "Close"), Binding("s", "toggle_sub", "With sub-codes")]
 
-    def __init__(self, path, code: str, tree, colour: str, coder: str, mine_only: bool) -> None:
+    def __init__(self, path, code: str, tree, colour: str, coder: str, mine_only: bool,
+                 rows: list[dict] | None = None, title: str | None = None) -> None:
         super().__init__()
         self.path, self.code, self.code_tree, self.colour = path, code, tree, colour
         self.coder, self.mine_only, self.with_sub = coder, mine_only, True
+        self.given = rows  # shown as they are (nothing to load, no sub-code toggle)
+        self.title_text = title or f"Passages: {tree.path(code)}"
         self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Passages: {self.code_tree.path(self.code)}", classes="title")
+            yield Static(self.title_text, classes="title")
             yield Static("loading…", classes="hint", id="passages-hint")
             yield OptionList(id="passages-list")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        self.load()
+        if self.given is not None:
+            self.show(self.given)
+        else:
+            self.load()
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
@@ -100,8 +107,9 @@ class PassagesScreen(ModalScreen):
         who = "my codings" if self.mine_only else "all coders"
         sub = "with sub-codes" if self.with_sub else "without sub-codes"
         limit = " (first 2000)" if len(rows) >= 2000 else ""
+        scope = f"{who} · {sub} (s toggles)" if self.given is None else who
         self.query_one("#passages-hint", Static).update(
-            f"{len(rows)} passages{limit} in {docs} documents · {who} · {sub} (s toggles) · enter jumps · esc closes")
+            f"{len(rows)} passages{limit} in {docs} documents · {scope} · enter jumps · esc closes")
         if rows:
             lst.highlighted = 0
 
@@ -110,6 +118,8 @@ class PassagesScreen(ModalScreen):
         self.dismiss((r["document"], r["start"], r["end"]))
 
     def action_toggle_sub(self) -> None:
+        if self.given is not None:
+            return
         self.with_sub = not self.with_sub
         self.load()
 
