@@ -19,7 +19,8 @@ def register(sub) -> None:
     p.add_argument("--model", help="an installed spaCy model to use, e.g. nl_core_news_md (default: the project's "
                    "'model' setting, else a blank pipeline with a lookup lemmatizer)")
     p.add_argument("--top", type=int, default=3, help="suggestions per passage (default 3)")
-    p.add_argument("--min-score", type=float, default=0.0, help="leave out suggestions scoring below this (0-1)")
+    p.add_argument("--min-score", type=float, default=0.15,
+                   help="leave out suggestions scoring below this (0-1; default 0.15, as in the TUI)")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn", help="passage unit (default turn)")
     p.add_argument("--no-train", action="store_true", help="do not retrain a stale model before suggesting")
     p.add_argument("--train", action="store_true", help="train on the human codings now and report what was learned")
