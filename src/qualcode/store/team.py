@@ -1,8 +1,7 @@
 """Store operations for team work: snapshots for merging, merge provenance, document aliases,
 handout bases, re-anchoring and the review list of codings that could not be placed.
 
-Team tables are created by schema migration 3 (store/db.py); :meth:`TeamMixin.ensure_team_tables`
-stays as an idempotent guard (``CREATE TABLE IF NOT EXISTS``).
+Team tables are created by schema migration 3 (store/db.py), so every open project has them.
 
 * ``coding_reviews`` — codings that could not be placed confidently (after a transcript changed
   or while merging a copy with another text). The full coding is kept here, with the text it
@@ -50,13 +49,6 @@ TEAM_TABLES = (
 class TeamMixin:
     db: object
 
-    # -- team tables -----------------------------------------------------------------------------
-    def ensure_team_tables(self) -> None:
-        for sql in TEAM_TABLES:
-            self.db.execute(sql)
-
-    def _has_table(self, name: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone() is not None
 
     def _rows(self, sql: str, cols, args=()) -> list[dict]:
         return [dict(zip(cols, r)) for r in self.db.execute(sql, list(args))]
@@ -83,12 +75,10 @@ class TeamMixin:
         for r in q("SELECT document, idx, speaker, start, end, timestamp_ms, case_uuid FROM turns ORDER BY document, idx"):
             turns.setdefault(r[0], []).append(r[1:])
         snap["turns"] = turns
-        if self._has_table("coding_reviews"):
-            snap["reviews"] = {r[0]: r[1] for r in q("SELECT coding, status FROM coding_reviews")}
-            snap["code_aliases"] = dict(q("SELECT alias, code FROM code_aliases").fetchall())
-            snap["sync"] = {(r[0], r[1], r[2]): (r[3], r[4]) for r in q("SELECT kind, key, source, source_fp, target_fp FROM team_sync")}
-        if self._has_table("handout_base"):
-            snap["base"] = {(r[0], r[1]): r[2] for r in q("SELECT kind, key, fp FROM handout_base")}
+        snap["reviews"] = {r[0]: r[1] for r in q("SELECT coding, status FROM coding_reviews")}
+        snap["code_aliases"] = dict(q("SELECT alias, code FROM code_aliases").fetchall())
+        snap["sync"] = {(r[0], r[1], r[2]): (r[3], r[4]) for r in q("SELECT kind, key, source, source_fp, target_fp FROM team_sync")}
+        snap["base"] = {(r[0], r[1]): r[2] for r in q("SELECT kind, key, fp FROM handout_base")}
         return snap
 
     # -- generic bulk writes (tables and columns are internal constants) ---------------------------
@@ -167,8 +157,7 @@ class TeamMixin:
 
     def team_clear_handout(self) -> None:
         self.db.execute("DELETE FROM meta WHERE key = 'handout'")
-        if self._has_table("handout_base"):
-            self.db.execute("DELETE FROM handout_base")
+        self.db.execute("DELETE FROM handout_base")
 
     def team_restrict_documents(self, keep: set[str]) -> list[str]:
         """Delete every document not in ``keep`` with its turns, speakers, codings, aliases and attributes."""
@@ -179,8 +168,7 @@ class TeamMixin:
             self.db.execute("DELETE FROM attributes WHERE owner_type = 'document' AND owner = ?", [u])
             self.db.execute("DELETE FROM memos WHERE target_type = 'document' AND target = ?", [u])
             self.db.execute("DELETE FROM suggestions WHERE document = ?", [u])
-            if self._has_table("coding_reviews"):
-                self.db.execute("DELETE FROM coding_reviews WHERE document = ?", [u])
+            self.db.execute("DELETE FROM coding_reviews WHERE document = ?", [u])
             self.db.execute("DELETE FROM documents WHERE uuid = ?", [u])
         return doomed
 
@@ -189,10 +177,9 @@ class TeamMixin:
         keys = {c.casefold() for c in coders}
         doomed = [u for u, c in self.db.execute("SELECT uuid, coder FROM codings") if c.casefold() not in keys]
         self.db.conn.executemany("DELETE FROM codings WHERE uuid = ?", [(u,) for u in doomed])
-        if self._has_table("coding_reviews"):
-            for (rid, coder) in self.db.execute("SELECT id, coder FROM coding_reviews").fetchall():
-                if coder.casefold() not in keys:
-                    self.db.execute("DELETE FROM coding_reviews WHERE id = ?", [rid])
+        for (rid, coder) in self.db.execute("SELECT id, coder FROM coding_reviews").fetchall():
+            if coder.casefold() not in keys:
+                self.db.execute("DELETE FROM coding_reviews WHERE id = ?", [rid])
         return len(doomed)
 
     def team_freeze_history(self) -> None:
@@ -234,7 +221,6 @@ class TeamMixin:
 
     def team_flag_codings(self, reviews: list[dict], remove: bool) -> None:
         """Store codings for review; with ``remove`` take them out of the codings table."""
-        self.ensure_team_tables()
         self.team_insert("coding_reviews", reviews)
         if remove:
             self.db.conn.executemany("DELETE FROM codings WHERE uuid = ?", [(r["coding"],) for r in reviews])
@@ -250,8 +236,6 @@ class TeamMixin:
 
     # -- the review list ------------------------------------------------------------------------------
     def reviews(self, status: str | None = "open", document: str | None = None) -> list[dict]:
-        if not self._has_table("coding_reviews"):
-            return []
         where, args = ["1"], []
         if status:
             where.append("status = ?")
@@ -264,7 +248,7 @@ class TeamMixin:
 
     def review(self, review_id: int) -> dict | None:
         rows = self._rows(f"SELECT {', '.join(REVIEW_COLUMNS)} FROM coding_reviews WHERE id = ?", REVIEW_COLUMNS,
-                          [review_id]) if self._has_table("coding_reviews") else []
+                          [review_id])
         return rows[0] if rows else None
 
     def resolve_review(self, review_id: int, status: str) -> None:

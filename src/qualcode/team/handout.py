@@ -51,7 +51,6 @@ def handout(study: str | Path, target: str | Path, coder: str, docs: list[str] |
         source.backup(tmp)
     try:
         with Project.open(tmp) as copy, copy.transaction():
-            copy.ensure_team_tables()
             removed_docs = copy.team_restrict_documents(set(keep)) if keep is not None else []
             removed_codings = 0 if all_codings else copy.team_keep_codings_of({coder})
             copy.team_stamp_sources(study.name)

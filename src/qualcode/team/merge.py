@@ -118,7 +118,6 @@ def _start_from_copy(project) -> None:
     """A new target starts as a copy of the first input (documents, codebook, cases, attributes,
     memos) without its codings, which then come in like every other input's (renamed, with
     their origin, checked for clashes); it stops being a handout (no owner, no base)."""
-    project.ensure_team_tables()
     project.team_clear_codings()
     project.team_clear_handout()
     settings = project.settings()
@@ -195,7 +194,6 @@ def _report(target: Path, created: bool, dry_run: bool, labels: list, skipped: l
 
 def _apply(project, plan: Plan, sources: list[Source], report: dict) -> None:
     k, d, c = plan.codes, plan.docs, plan.codings
-    project.ensure_team_tables()
     for src, dst, _ in k.target_merges:
         project.merge_codes(src, dst)
     project.team_insert("code_aliases", [dict(a, at=now()) for a in k.aliases], ignore=True)

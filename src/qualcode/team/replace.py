@@ -55,7 +55,6 @@ def plan_reanchor(project, doc, new_text: str, min_confidence: float = MIN_CONFI
 def apply_reanchor(project, doc, new_text: str, turns, plan: dict, source_path=None, source_format=None) -> None:
     """Write a planned re-anchoring (the caller holds the transaction)."""
     aligner = plan["aligner"]
-    project.ensure_team_tables()
     project.team_flag_codings([{k: v for k, v in r.items() if k != "path"} for r in plan["reviews"]], remove=True)
     project.team_replace_text(doc.uuid, new_text, turns, source_path, source_format)
     project.team_move_codings(plan["moves"])

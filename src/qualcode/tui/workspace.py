@@ -23,10 +23,10 @@ def open_project(path, coder: str | None = None):
 
 
 def close_reader(project) -> None:
-    """Close a worker's read-only connection without a checkpoint (a checkpoint takes the write
-    lock and would make the main connection's next write fail with 'database is locked')."""
+    """Close a worker's connection (Project.close forces no checkpoint, so the main connection's
+    writes are not locked out); errors on close are of no interest to a reader."""
     try:
-        project.db.conn.close()
+        project.close()
     except sqlite3.Error:
         pass
 
