@@ -9,6 +9,7 @@ from qualcode.domain.codebook import SEP, CodeTree, normalise_name
 from qualcode.domain.models import Code
 from qualcode.errors import ProjectError
 from qualcode.store.documents import new_uuid
+from qualcode.store.repository import Repository
 
 CODE_COLUMNS = (
     "uuid", "parent", "name", "label", "definition", "inclusion", "exclusion",
@@ -69,9 +70,12 @@ def _db_value(key: str, value):
     return value
 
 
-class CodebookMixin:
-    db: object
-    _tree: CodeTree | None
+class Codebook(Repository):
+    """The ``codes`` table: the code tree (cached until a change), edits (each one undoable), loading a codebook file."""
+
+    def __init__(self, project):
+        super().__init__(project)
+        self._tree: CodeTree | None = None
 
     def tree(self) -> CodeTree:
         if self._tree is None:
@@ -79,7 +83,7 @@ class CodebookMixin:
             self._tree = CodeTree(_code(r) for r in rows)
         return self._tree
 
-    def code(self, ref: str) -> Code:
+    def get(self, ref: str) -> Code:
         """A code by uuid, path (``Theme/Code``) or unique name; a clear error otherwise."""
         tree = self.tree()
         found = tree.find(ref)
@@ -90,8 +94,7 @@ class CodebookMixin:
             raise ProjectError(f"code '{ref}' is ambiguous: it could be {', '.join(options[:5])}.")
         raise ProjectError(f"no code '{ref}' in the codebook (see 'qualcode codebook show').")
 
-    # -- edits (each one undoable) -------------------------------------------------------------
-    def _check_name(self, name: str, parent: str | None, exclude: str | None = None) -> str:
+    def check_name(self, name: str, parent: str | None, exclude: str | None = None) -> str:
         name = name.strip()
         if not name or SEP in name:
             raise ProjectError(f"a code name must be non-empty and may not contain '{SEP}': '{name}'.")
@@ -100,82 +103,82 @@ class CodebookMixin:
                 raise ProjectError(f"there is already a code '{sibling.name}' at that place in the codebook.")
         return name
 
-    def add_code(self, name: str, parent: str | None = None, **fields) -> Code:
+    def add(self, name: str, parent: str | None = None, **fields) -> Code:
         with self.db.atomic():
             if parent is not None:
-                parent = self.code(parent).uuid
-            name = self._check_name(name, parent)
+                parent = self.get(parent).uuid
+            name = self.check_name(name, parent)
             position = len(self.tree().kids(parent))
             code = Code(uuid=fields.pop("uuid", None) or new_uuid(), name=name, parent=parent,
                         position=position, **_tuple_fields(fields))
             row = code_row(code)
-            self._insert_row("codes", row)
-            self._record("add_code", f"added code '{name}'", [["insert", "codes", row]])
-        self._changed()
-        return self.code(code.uuid)
+            self.project.history.insert_row("codes", row)
+            self.project.history.record("add_code", f"added code '{name}'", [["insert", "codes", row]])
+        self.project._changed()
+        return self.get(code.uuid)
 
-    def update_code(self, ref: str, **fields) -> Code:
-        code = self.code(ref)
+    def update(self, ref: str, **fields) -> Code:
+        code = self.get(ref)
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise ProjectError(f"cannot edit the field(s) {', '.join(sorted(unknown))} of a code.")
         with self.db.atomic():
             if "name" in fields:
-                fields["name"] = self._check_name(fields["name"], code.parent, exclude=code.uuid)
+                fields["name"] = self.check_name(fields["name"], code.parent, exclude=code.uuid)
             before = {k: _db_value(k, getattr(code, k)) for k in fields}
             after = {k: _db_value(k, v) for k, v in fields.items()}
-            self._update_row("codes", {"uuid": code.uuid}, after)
+            self.project.history.update_row("codes", {"uuid": code.uuid}, after)
             what = "renamed" if "name" in fields else "edited"
-            self._record("update_code", f"{what} code '{code.name}'",
+            self.project.history.record("update_code", f"{what} code '{code.name}'",
                          [["update", "codes", {"uuid": code.uuid}, before, after]])
-        self._changed()
-        return self.code(code.uuid)
+        self.project._changed()
+        return self.get(code.uuid)
 
-    def move_code(self, ref: str, new_parent: str | None) -> Code:
-        code = self.code(ref)
-        parent_uuid = self.code(new_parent).uuid if new_parent else None
+    def move(self, ref: str, new_parent: str | None) -> Code:
+        code = self.get(ref)
+        parent_uuid = self.get(new_parent).uuid if new_parent else None
         if parent_uuid == code.uuid or parent_uuid in {c.uuid for c in self.tree().descendants(code.uuid)}:
             raise ProjectError(f"cannot move '{code.name}' under itself or one of its own sub-codes.")
         with self.db.atomic():
-            self._check_name(code.name, parent_uuid, exclude=code.uuid)
+            self.check_name(code.name, parent_uuid, exclude=code.uuid)
             position = len(self.tree().kids(parent_uuid))
             before = {"parent": code.parent, "position": code.position}
             after = {"parent": parent_uuid, "position": position}
-            self._update_row("codes", {"uuid": code.uuid}, after)
-            self._record("move_code", f"moved code '{code.name}'",
+            self.project.history.update_row("codes", {"uuid": code.uuid}, after)
+            self.project.history.record("move_code", f"moved code '{code.name}'",
                          [["update", "codes", {"uuid": code.uuid}, before, after]])
-        self._changed()
-        return self.code(code.uuid)
+        self.project._changed()
+        return self.get(code.uuid)
 
-    def code_usage(self, ref: str) -> dict:
+    def usage(self, ref: str) -> dict:
         """How many codings a code and its sub-codes hold (to confirm a delete)."""
-        code = self.code(ref)
+        code = self.get(ref)
         ids = [code.uuid] + [c.uuid for c in self.tree().descendants(code.uuid)]
         marks = ",".join("?" for _ in ids)
         n = self.db.execute(f"SELECT count(*) FROM codings WHERE code IN ({marks})", ids).fetchone()[0]
         return {"codes": len(ids), "codings": n}
 
-    def delete_code(self, ref: str) -> dict:
+    def delete(self, ref: str) -> dict:
         """Delete a code, its sub-codes and their codings (undoable). Returns the counts."""
-        code = self.code(ref)
+        code = self.get(ref)
         doomed = [code] + self.tree().descendants(code.uuid)
         ops: list = []
         with self.db.atomic():
             for c in doomed:
-                for row in self._coding_rows("code = ?", [c.uuid]):
+                for row in self.project.codings.rows("code = ?", [c.uuid]):
                     ops.append(["delete", "codings", row])
-                    self._delete_row("codings", row)
+                    self.project.history.delete_row("codings", row)
             for c in reversed(doomed):
                 row = code_row(c)
                 ops.append(["delete", "codes", row])
-                self._delete_row("codes", row)
-            self._record("delete_code", f"deleted code '{code.name}'", ops)
-        self._changed()
+                self.project.history.delete_row("codes", row)
+            self.project.history.record("delete_code", f"deleted code '{code.name}'", ops)
+        self.project._changed()
         return {"codes": len(doomed), "codings": sum(1 for op in ops if op[1] == "codings")}
 
-    def merge_codes(self, source: str, target: str) -> dict:
+    def merge(self, source: str, target: str) -> dict:
         """Merge ``source`` into ``target``: codings and sub-codes move, then source is removed."""
-        src, dst = self.code(source), self.code(target)
+        src, dst = self.get(source), self.get(target)
         if src.uuid == dst.uuid or dst.uuid in {c.uuid for c in self.tree().descendants(src.uuid)}:
             raise ProjectError(f"cannot merge '{src.name}' into itself or one of its sub-codes.")
         ops: list = []
@@ -183,31 +186,30 @@ class CodebookMixin:
         with self.db.atomic():
             existing = {
                 (r["document"], r["coder"], r["start"], r["end"])
-                for r in self._coding_rows("code = ?", [dst.uuid])
+                for r in self.project.codings.rows("code = ?", [dst.uuid])
             }
-            for row in self._coding_rows("code = ?", [src.uuid]):
+            for row in self.project.codings.rows("code = ?", [src.uuid]):
                 key = (row["document"], row["coder"], row["start"], row["end"])
                 if key in existing:
                     ops.append(["delete", "codings", row])
-                    self._delete_row("codings", row)
+                    self.project.history.delete_row("codings", row)
                     dropped += 1
                 else:
                     ops.append(["update", "codings", {"uuid": row["uuid"]}, {"code": src.uuid}, {"code": dst.uuid}])
-                    self._update_row("codings", {"uuid": row["uuid"]}, {"code": dst.uuid})
+                    self.project.history.update_row("codings", {"uuid": row["uuid"]}, {"code": dst.uuid})
                     existing.add(key)
                     moved += 1
             for kid in self.tree().kids(src.uuid):
                 ops.append(["update", "codes", {"uuid": kid.uuid}, {"parent": src.uuid}, {"parent": dst.uuid}])
-                self._update_row("codes", {"uuid": kid.uuid}, {"parent": dst.uuid})
+                self.project.history.update_row("codes", {"uuid": kid.uuid}, {"parent": dst.uuid})
             row = code_row(src)
             ops.append(["delete", "codes", row])
-            self._delete_row("codes", row)
-            self._record("merge_codes", f"merged code '{src.name}' into '{dst.name}'", ops)
-        self._changed()
+            self.project.history.delete_row("codes", row)
+            self.project.history.record("merge_codes", f"merged code '{src.name}' into '{dst.name}'", ops)
+        self.project._changed()
         return {"moved": moved, "duplicates_dropped": dropped}
 
-    # -- loading a codebook file --------------------------------------------------------------------
-    def apply_codebook(self, specs: list[CodeSpec], meta: dict | None = None) -> CodebookChanges:
+    def apply(self, specs: list[CodeSpec], meta: dict | None = None) -> CodebookChanges:
         """Bring the project's codebook in line with a codebook file.
 
         Codes match by uuid (so a rename keeps the code), else by path. New codes are added,
@@ -232,7 +234,7 @@ class CodebookMixin:
             }
             if match is None:
                 row = {"uuid": spec.uuid or new_uuid(), **fields}
-                self._insert_row("codes", row)
+                self.project.history.insert_row("codes", row)
                 ops.append(["insert", "codes", row])
                 uuid = row["uuid"]
                 changes.added.append(spec.name)
@@ -242,7 +244,7 @@ class CodebookMixin:
                 before = {k: old[k] for k in fields if old[k] != fields[k]}
                 if before:
                     after = {k: fields[k] for k in before}
-                    self._update_row("codes", {"uuid": uuid}, after)
+                    self.project.history.update_row("codes", {"uuid": uuid}, after)
                     ops.append(["update", "codes", {"uuid": uuid}, before, after])
                     if "name" in before:
                         changes.renamed.append((match.name, spec.name))
@@ -260,12 +262,12 @@ class CodebookMixin:
         tree = self.tree()
         changes.not_in_file = [tree.path(c.uuid) for c in tree if c.uuid not in seen]
         if meta:
-            self.set_meta("codebook", json.dumps(meta, ensure_ascii=False))
-        self._record("codebook_import", f"loaded codebook ({len(changes.added)} new codes)", ops)
-        self._changed()
+            self.project.set_meta("codebook", json.dumps(meta, ensure_ascii=False))
+        self.project.history.record("codebook_import", f"loaded codebook ({len(changes.added)} new codes)", ops)
+        self.project._changed()
         return changes
 
-    def codebook_specs(self) -> list[CodeSpec]:
+    def specs(self) -> list[CodeSpec]:
         """The project's codebook as specs (with uuids), for writing a codebook file."""
         tree = self.tree()
 

@@ -1,14 +1,15 @@
-"""Codings, memos and the suggestions log."""
+"""The ``codings`` table: adding (one undoable step), changing, removing and reading codings."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
-from qualcode.domain.models import ORIGINS, Coding, Memo
+from qualcode.domain.models import ORIGINS, Coding
 from qualcode.errors import ProjectError
 from qualcode.store.documents import new_uuid
 from qualcode.store.history import now
+from qualcode.store.repository import Repository
 
 CODING_COLUMNS = ("uuid", "document", "code", "coder", "start", "end", "text", "memo", "origin", "created_at", "source")
 
@@ -35,10 +36,10 @@ def _coding(row) -> Coding:
     return Coding(*r)
 
 
-class CodingsMixin:
-    db: object
+class Codings(Repository):
+    """The ``codings`` table."""
 
-    def _coding_rows(self, where: str, args: list) -> list[dict]:
+    def rows(self, where: str, args: list) -> list[dict]:
         cur = self.db.execute(f"SELECT {', '.join(CODING_COLUMNS)} FROM codings WHERE {where}", args)
         return [dict(zip(CODING_COLUMNS, r)) for r in cur.fetchall()]
 
@@ -49,7 +50,7 @@ class CodingsMixin:
                 raise ProjectError(f"no document with id '{new.document}'.")
             text_cache[new.document] = row
         text, name = text_cache[new.document]
-        if new.code not in self.tree():
+        if new.code not in self.project.codebook.tree():
             raise ProjectError(f"no code with id '{new.code}' in the codebook.")
         if not (0 <= new.start < new.end <= len(text)):
             raise ProjectError(
@@ -67,7 +68,7 @@ class CodingsMixin:
             "created_at": new.created_at or now(), "source": new.source,
         }
 
-    def add_codings(self, items: list[NewCoding], skip_duplicates: bool = False,
+    def add_many(self, items: list[NewCoding], skip_duplicates: bool = False,
                     description: str | None = None, undoable: bool = True) -> tuple[list[Coding], int]:
         """Add codings in one transaction and one undoable step. Returns (added, duplicates).
 
@@ -77,7 +78,7 @@ class CodingsMixin:
         counts (added, duplicates) instead of the added codings.
         """
         if not undoable:
-            return self._bulk_add_codings(items, skip_duplicates, description or f"added {len(items)} codings")
+            return self._bulk_add(items, skip_duplicates, description or f"added {len(items)} codings")
         cache: dict = {}
         rows, ops, dupes = [], [], 0
         with self.db.atomic():
@@ -100,21 +101,21 @@ class CodingsMixin:
                         continue
                     raise ProjectError(
                         f"{row['coder']} already coded {row['start']}-{row['end']} with "
-                        f"'{self.tree().path(row['code'])}'."
+                        f"'{self.project.codebook.tree().path(row['code'])}'."
                     )
-                self._insert_row("codings", row)
+                self.project.history.insert_row("codings", row)
                 ops.append(["insert", "codings", row])
                 rows.append(row)
             if ops:
                 if description is None:
                     description = (
-                        f"coded '{self.tree().path(rows[0]['code'])}'" if len(rows) == 1 else f"added {len(rows)} codings"
+                        f"coded '{self.project.codebook.tree().path(rows[0]['code'])}'" if len(rows) == 1 else f"added {len(rows)} codings"
                     )
-                self._record("add_coding", description, ops)
-        self._changed()
+                self.project.history.record("add_coding", description, ops)
+        self.project._changed()
         return [_coding(tuple(r[c] for c in CODING_COLUMNS)) for r in rows], dupes
 
-    def _bulk_add_codings(self, items: list[NewCoding], skip_duplicates: bool, description: str):
+    def _bulk_add(self, items: list[NewCoding], skip_duplicates: bool, description: str):
         cache: dict = {}
         with self.db.atomic():
             rows = [self._validate(new, cache) for new in items]
@@ -128,37 +129,37 @@ class CodingsMixin:
             except sqlite3.IntegrityError as exc:
                 raise ProjectError(f"a coding is already in the project (same coder, code and span, or same id): {exc}.") from None
             added = self.db.execute("SELECT count(*) FROM codings").fetchone()[0] - before
-            self._record("add_coding", description, [], undoable=False)
-        self._changed()
+            self.project.history.record("add_coding", description, [], undoable=False)
+        self.project._changed()
         return added, len(rows) - added
 
-    def add_coding(self, document: str, code: str, coder: str, start: int, end: int,
+    def add(self, document: str, code: str, coder: str, start: int, end: int,
                    memo: str = "", origin: str = "human") -> Coding:
-        added, _ = self.add_codings([NewCoding(document, code, coder, start, end, memo, origin)])
+        added, _ = self.add_many([NewCoding(document, code, coder, start, end, memo, origin)])
         return added[0]
 
-    def coding(self, uuid: str) -> Coding:
-        rows = self._coding_rows("uuid = ? OR uuid LIKE ? || '%'", [uuid, uuid])
+    def get(self, uuid: str) -> Coding:
+        rows = self.rows("uuid = ? OR uuid LIKE ? || '%'", [uuid, uuid])
         if len(rows) != 1:
             raise ProjectError(f"no coding with id '{uuid}'." if not rows else f"coding id '{uuid}' is ambiguous.")
         return _coding(tuple(rows[0][c] for c in CODING_COLUMNS))
 
-    def remove_codings(self, uuids: list[str]) -> int:
+    def remove(self, uuids: list[str]) -> int:
         ops = []
         with self.db.atomic():
             for uuid in uuids:
-                row = self._coding_rows("uuid = ?", [self.coding(uuid).uuid])[0]
-                self._delete_row("codings", row)
+                row = self.rows("uuid = ?", [self.get(uuid).uuid])[0]
+                self.project.history.delete_row("codings", row)
                 ops.append(["delete", "codings", row])
             if ops:
-                self._record("remove_coding", f"removed {len(ops)} coding(s)", ops)
-        self._changed()
+                self.project.history.record("remove_coding", f"removed {len(ops)} coding(s)", ops)
+        self.project._changed()
         return len(ops)
 
-    def update_coding(self, uuid: str, start: int | None = None, end: int | None = None,
+    def update(self, uuid: str, start: int | None = None, end: int | None = None,
                       memo: str | None = None) -> Coding:
         """Adjust a coding's span or memo (undoable); the covered text follows the span."""
-        c = self.coding(uuid)
+        c = self.get(uuid)
         after: dict = {}
         if start is not None or end is not None:
             text = self.db.execute("SELECT text FROM documents WHERE uuid = ?", [c.document]).fetchone()[0]
@@ -173,14 +174,14 @@ class CodingsMixin:
             return c
         before = {k: getattr(c, k) for k in after}
         with self.db.atomic():
-            self._update_row("codings", {"uuid": c.uuid}, after)
+            self.project.history.update_row("codings", {"uuid": c.uuid}, after)
             what = "memo on" if set(after) == {"memo"} else "span of"
-            self._record("update_coding", f"changed {what} a '{self.tree().path(c.code)}' coding",
+            self.project.history.record("update_coding", f"changed {what} a '{self.project.codebook.tree().path(c.code)}' coding",
                          [["update", "codings", {"uuid": c.uuid}, before, after]])
-        self._changed()
-        return self.coding(c.uuid)
+        self.project._changed()
+        return self.get(c.uuid)
 
-    def codings(self, document: str | None = None, code: str | None = None, coder: str | None = None,
+    def list(self, document: str | None = None, code: str | None = None, coder: str | None = None,
                 coders: list[str] | None = None, codes: list[str] | None = None,
                 start: int | None = None, end: int | None = None) -> list[Coding]:
         """Codings filtered by document, code(s), coder(s) and an overlapping span, in text order."""
@@ -213,77 +214,108 @@ class CodingsMixin:
     def coders(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
 
-    def code_counts(self, coder: str | None = None) -> dict[str, int]:
+    def counts_by_code(self, coder: str | None = None) -> dict[str, int]:
         sql, args = "SELECT code, count(*) FROM codings", []
         if coder:
             sql += " WHERE coder = ?"
             args.append(coder)
         return dict(self.db.execute(sql + " GROUP BY code", args).fetchall())
 
-    # -- memos ------------------------------------------------------------------------------------
-    def add_memo(self, target_type: str, target: str | None, author: str, text: str) -> Memo:
-        row = {"uuid": new_uuid(), "target_type": target_type, "target": target, "author": author,
-               "text": text, "created_at": now(), "updated_at": now()}
+    def replace(self, remove: list[str], add: list[NewCoding],
+                        description: str) -> tuple[list[Coding], int]:
+        """Remove the codings ``remove`` (uuids) and add ``add``, in one transaction and one
+        undoable step. A coding to add that equals one to remove (same document, code, coder and
+        span) keeps the existing coding; one that equals a coding that stays is skipped.
+        Returns (the codings added, the number removed)."""
+        cache: dict = {}
+        ops, added = [], []
         with self.db.atomic():
-            self._insert_row("memos", row)
-            self._record("add_memo", f"added a memo on {target_type}", [["insert", "memos", row]])
-        return Memo(**row)
+            old = []
+            for uuid in dict.fromkeys(remove):
+                rows = self.rows("uuid = ?", [uuid])
+                if rows:
+                    old.append(rows[0])
+            key = lambda r: (r["document"], r["code"], r["coder"], r["start"], r["end"])  # noqa: E731
+            new_rows = [self._validate(n, cache) for n in add]
+            kept = {key(r) for r in new_rows}
+            for row in old:
+                if key(row) not in kept:
+                    self.project.history.delete_row("codings", row)
+                    ops.append(["delete", "codings", row])
+            seen = set()
+            for row in new_rows:
+                k = key(row)
+                exists = self.db.execute(
+                    "SELECT 1 FROM codings WHERE document = ? AND code = ? AND coder = ? AND start = ? AND end = ?",
+                    list(k),
+                ).fetchone()
+                if exists or k in seen:
+                    continue
+                seen.add(k)
+                self.project.history.insert_row("codings", row)
+                ops.append(["insert", "codings", row])
+                added.append(_coding(tuple(row[c] for c in CODING_COLUMNS)))
+            if ops:
+                self.project.history.record("replace_codings", description, ops)
+        self.project._changed()
+        return added, sum(op[0] == "delete" for op in ops)
 
-    def memos(self, target_type: str | None = None, target: str | None = None) -> list[Memo]:
-        sql, args = "SELECT uuid, target_type, target, author, text, created_at, updated_at FROM memos WHERE 1", []
-        if target_type:
-            sql += " AND target_type = ?"
-            args.append(target_type)
-        if target:
-            sql += " AND target = ?"
-            args.append(target)
-        return [Memo(*r) for r in self.db.execute(sql + " ORDER BY created_at", args)]
+    def coded_chars_by_document(self, coder: str | None = None) -> dict[str, int]:
+        """Characters covered by at least one coding (of ``coder``, or anyone's), per document."""
+        sql, args = "SELECT document, start, end FROM codings", []
+        if coder:
+            sql += " WHERE coder = ?"
+            args.append(coder)
+        out: dict[str, int] = {}
+        cur_doc, cur_end, total = None, -1, 0
+        for doc, start, end in self.db.execute(sql + " ORDER BY document, start", args):
+            if doc != cur_doc:
+                if cur_doc is not None:
+                    out[cur_doc] = total
+                cur_doc, cur_end, total = doc, -1, 0
+            if end > cur_end:
+                total += end - max(start, cur_end)
+                cur_end = end
+        if cur_doc is not None:
+            out[cur_doc] = total
+        return out
 
-    # -- suggestions log --------------------------------------------------------------------------
-    def log_suggestions(self, rows: list[dict]) -> list[int]:
-        """Record suggestions shown to a coder: document, start, end, code, score, reason, coder."""
-        ids = []
-        with self.db.atomic():
-            for r in rows:
-                cur = self.db.execute(
-                    "INSERT INTO suggestions (at, document, start, end, code, score, reason, coder) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [now(), r["document"], r["start"], r["end"], r["code"], r["score"], r["reason"], r.get("coder")],
-                )
-                ids.append(cur.lastrowid)
-        return ids
+    def recent_codes(self, coder: str, limit: int = 9) -> list[str]:
+        """The codes ``coder`` used most recently, newest first (no repeats)."""
+        out: list[str] = []
+        for (code,) in self.db.execute(
+            "SELECT code FROM codings WHERE coder = ? ORDER BY created_at DESC, rowid DESC LIMIT 500", [coder]
+        ):
+            if code not in out:
+                out.append(code)
+                if len(out) >= limit:
+                    break
+        return out
 
-    def decide_suggestion(self, suggestion_id: int, decision: str, coding: str | None = None) -> None:
-        if decision not in ("accepted", "changed", "rejected"):
-            raise ProjectError(f"unknown decision '{decision}'.")
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE suggestions SET decision = ?, decided_at = ?, coding = ? WHERE id = ?",
-                [decision, now(), coding, suggestion_id],
-            )
+    def passages(self, codes: list[str], coder: str | None = None, context: int = 120,
+                      limit: int = 2000) -> list[dict]:
+        """Every passage coded with one of ``codes`` across the study, with text before and after.
 
-    def suggestion_decisions(self) -> list[tuple[str, str | None]]:
-        return self.db.execute("SELECT code, decision FROM suggestions").fetchall()
-
-
-class ModelsMixin:
-    """Trained models (bytes) stored by name in the project file."""
-
-    db: object
-
-    def save_model(self, name: str, data: bytes, info: dict) -> None:
-        import json
-
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO models (name, created_at, data, info) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET created_at = excluded.created_at, data = excluded.data, "
-                "info = excluded.info",
-                [name, now(), data, json.dumps(info)],
-            )
-
-    def load_model(self, name: str) -> tuple[bytes, dict] | None:
-        import json
-
-        row = self.db.execute("SELECT data, info FROM models WHERE name = ?", [name]).fetchone()
-        return (row[0], json.loads(row[1] or "{}")) if row else None
+        Each row: coding, document, document_name, code, coder, start, end, text, memo,
+        before, after, speaker. Ordered by document name and position.
+        """
+        if not codes:
+            return []
+        marks = ",".join("?" for _ in codes)
+        sql = (
+            "SELECT g.uuid, g.document, d.name, g.code, g.coder, g.start, g.end, g.memo, "
+            "substr(d.text, max(1, g.start - ? + 1), g.start - max(0, g.start - ?)), "
+            "substr(d.text, g.start + 1, g.end - g.start), substr(d.text, g.end + 1, ?), "
+            "(SELECT t.speaker FROM turns t WHERE t.document = g.document AND t.start <= g.start "
+            " ORDER BY t.start DESC LIMIT 1) "
+            f"FROM codings g JOIN documents d ON d.uuid = g.document WHERE g.code IN ({marks})"
+        )
+        args: list = [context, context, context, *codes]
+        if coder:
+            sql += " AND g.coder = ?"
+            args.append(coder)
+        sql += " ORDER BY d.name, g.start, g.end LIMIT ?"
+        args.append(limit)
+        keys = ("coding", "document", "document_name", "code", "coder", "start", "end", "memo",
+                "before", "text", "after", "speaker")
+        return [dict(zip(keys, r)) for r in self.db.execute(sql, args)]

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid as uuidlib
 from collections.abc import Iterable
 
-from qualcode.domain.models import Case, Document, DocumentSummary, Turn
+from qualcode.domain.models import Document, DocumentSummary, Turn
 from qualcode.errors import ProjectError
 from qualcode.store.history import now
+from qualcode.store.repository import Repository
 
 INTERVIEWER_LABELS = {
     "interviewer", "interviewster", "i", "int", "moderator", "gespreksleider", "onderzoeker",
     "facilitator", "researcher", "interviewer 1", "interviewer 2", "host",
 }
-ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
 
 
 def sha256_text(text: str) -> str:
@@ -29,11 +30,10 @@ def _doc(row) -> Document:
     return Document(*row)
 
 
-class DocumentsMixin:
-    db: object
+class Documents(Repository):
+    """The ``documents``, ``document_aliases`` and ``turns`` tables."""
 
-    # -- documents -----------------------------------------------------------------------------
-    def add_document(
+    def add(
         self,
         name: str,
         text: str,
@@ -52,7 +52,7 @@ class DocumentsMixin:
         digest = sha256_text(text)
         existing = self.db.execute("SELECT uuid FROM documents WHERE sha256 = ?", [digest]).fetchone()
         if existing:
-            return self.document(existing[0]), False
+            return self.get(existing[0]), False
         clash = self.db.execute("SELECT uuid FROM documents WHERE name = ?", [name]).fetchone()
         if clash:
             raise ProjectError(
@@ -73,7 +73,7 @@ class DocumentsMixin:
             if turn.speaker:
                 if turn.speaker not in speaker_case:
                     role = "interviewer" if turn.speaker.casefold() in interviewer_keys else "respondent"
-                    speaker_case[turn.speaker] = self.ensure_case(turn.speaker, role).uuid
+                    speaker_case[turn.speaker] = self.project.cases.ensure(turn.speaker, role).uuid
                 case_id = speaker_case[turn.speaker]
             rows.append((doc_id, idx, turn.speaker, turn.start, turn.end, turn.timestamp_ms, case_id))
         self.db.conn.executemany(
@@ -85,10 +85,10 @@ class DocumentsMixin:
             "INSERT INTO speakers (document, name, case_uuid) VALUES (?, ?, ?)",
             [(doc_id, s, c) for s, c in speaker_case.items()],
         )
-        self._record("import", f"imported document '{name}'", [], undoable=False)
-        return self.document(doc_id), True
+        self.project.history.record("import", f"imported document '{name}'", [], undoable=False)
+        return self.get(doc_id), True
 
-    def document(self, ref: str) -> Document:
+    def get(self, ref: str) -> Document:
         """A document by uuid, exact name, case-insensitive name, alias, or unique name prefix."""
         cols = "uuid, name, kind, text, sha256, source_path, source_format, imported_at"
         row = self.db.execute(f"SELECT {cols} FROM documents WHERE uuid = ? OR name = ?", [ref, ref]).fetchone()
@@ -112,10 +112,10 @@ class DocumentsMixin:
             raise ProjectError(f"document '{ref}' is ambiguous: it could be {names}.")
         raise ProjectError(f"no document named '{ref}' (see 'qualcode documents').")
 
-    def document_names(self) -> dict[str, str]:
+    def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT uuid, name FROM documents ORDER BY name").fetchall())
 
-    def documents(self) -> list[DocumentSummary]:
+    def list(self) -> list[DocumentSummary]:
         rows = self.db.execute(
             """
             SELECT d.uuid, d.name, d.kind, length(d.text), d.words,
@@ -126,7 +126,7 @@ class DocumentsMixin:
             FROM documents d ORDER BY d.name
             """
         ).fetchall()
-        coded = self.coded_chars_by_document()
+        coded = self.project.codings.coded_chars_by_document()
         return [
             DocumentSummary(
                 uuid=r[0], name=r[1], kind=r[2], length=r[3], words=r[4] or 0, turns=r[5],
@@ -136,18 +136,17 @@ class DocumentsMixin:
             for r in rows
         ]
 
-    def rename_document(self, ref: str, new_name: str) -> Document:
-        doc = self.document(ref)
+    def rename(self, ref: str, new_name: str) -> Document:
+        doc = self.get(ref)
         with self.db.atomic():
             self.db.execute(
                 "INSERT OR IGNORE INTO document_aliases (document, name, source) VALUES (?, ?, ?)",
                 [doc.uuid, doc.name, "rename"],
             )
             self.db.execute("UPDATE documents SET name = ? WHERE uuid = ?", [new_name, doc.uuid])
-            self._record("rename_document", f"renamed document '{doc.name}' to '{new_name}'", [], False)
-        return self.document(doc.uuid)
+            self.project.history.record("rename_document", f"renamed document '{doc.name}' to '{new_name}'", [], False)
+        return self.get(doc.uuid)
 
-    # -- turns -----------------------------------------------------------------------------------
     def turns(self, doc_uuid: str) -> list[Turn]:
         rows = self.db.execute(
             "SELECT document, idx, speaker, start, end, timestamp_ms, case_uuid FROM turns "
@@ -156,79 +155,42 @@ class DocumentsMixin:
         ).fetchall()
         return [Turn(*r) for r in rows]
 
-    # -- cases and speakers ------------------------------------------------------------------------
-    def ensure_case(self, name: str, role: str = "respondent") -> Case:
-        row = self.db.execute("SELECT uuid, name, role FROM cases WHERE name = ?", [name]).fetchone()
-        if row:
-            return Case(*row)
-        case = Case(new_uuid(), name, role)
-        self.db.execute("INSERT INTO cases (uuid, name, role) VALUES (?, ?, ?)", [case.uuid, name, role])
-        return case
+    def search(self, query: str, document: str | None = None, context: int = 60,
+                    limit: int = 500) -> list[dict]:
+        """Case-insensitive matches of ``query`` (white space flexible) in one document or all.
 
-    def cases(self, role: str | None = None) -> list[Case]:
-        sql = "SELECT uuid, name, role FROM cases"
-        args: list = []
-        if role:
-            sql += " WHERE role = ?"
-            args.append(role)
-        rows = self.db.execute(sql + " ORDER BY name", args).fetchall()
-        attrs = self.attributes("case")
-        return [Case(r[0], r[1], r[2], attrs.get(r[0], {})) for r in rows]
-
-    def case(self, ref: str) -> Case | None:
-        row = self.db.execute(
-            "SELECT uuid, name, role FROM cases WHERE uuid = ? OR lower(name) = lower(?)", [ref, ref]
-        ).fetchone()
-        if not row:
-            return None
-        return Case(row[0], row[1], row[2], self.attributes("case").get(row[0], {}))
-
-    def set_case_role(self, ref: str, role: str) -> None:
-        case = self.case(ref)
-        if case is None:
-            raise ProjectError(f"no respondent or speaker named '{ref}'.")
-        self.db.execute("UPDATE cases SET role = ? WHERE uuid = ?", [role, case.uuid])
-
-    def document_cases(self) -> dict[str, list[str]]:
-        """Respondent case uuids per document."""
-        out: dict[str, list[str]] = {}
-        for doc, case in self.db.execute(
-            "SELECT s.document, s.case_uuid FROM speakers s JOIN cases c ON c.uuid = s.case_uuid "
-            "WHERE c.role = 'respondent' ORDER BY c.name"
-        ):
-            out.setdefault(doc, []).append(case)
+        Each row: document, document_name, start, end, before, match, after.
+        """
+        words = query.split()
+        if not words:
+            return []
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+        sql, args = "SELECT uuid, name, text FROM documents", []
+        if document:
+            sql += " WHERE uuid = ?"
+            args.append(document)
+        out: list[dict] = []
+        for uuid, name, text in self.db.execute(sql + " ORDER BY name", args):
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                out.append({
+                    "document": uuid, "document_name": name, "start": s, "end": e,
+                    "before": text[max(0, s - context):s], "match": text[s:e], "after": text[e:e + context],
+                })
+                if len(out) >= limit:
+                    return out
         return out
 
-    # -- attributes --------------------------------------------------------------------------------
-    def set_attribute(self, owner_type: str, owner: str, key: str, value, type_: str) -> None:
-        if type_ not in ATTRIBUTE_TYPES:
-            raise ProjectError(f"unknown attribute type '{type_}' (use one of {', '.join(ATTRIBUTE_TYPES)}).")
-        self.db.execute(
-            "INSERT INTO attributes (owner_type, owner, key, type, value) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (owner_type, owner, key) DO UPDATE SET type = excluded.type, value = excluded.value",
-            [owner_type, owner, key, type_, None if value is None else str(value)],
+    def uncoded_respondent_turns(self, document: str, coder: str | None = None) -> list[tuple[int, int, int]]:
+        """``(turn index, start, end)`` of respondent turns no coding overlaps, in order."""
+        sql = (
+            "SELECT t.idx, t.start, t.end FROM turns t JOIN cases c ON c.uuid = t.case_uuid "
+            "WHERE t.document = ? AND c.role = 'respondent' AND NOT EXISTS ("
+            " SELECT 1 FROM codings g WHERE g.document = t.document AND g.start < t.end AND g.end > t.start"
         )
-
-    def attributes(self, owner_type: str) -> dict[str, dict]:
-        """Typed attribute values per owner uuid: {owner: {key: value}}."""
-        out: dict[str, dict] = {}
-        for owner, key, type_, value in self.db.execute(
-            "SELECT owner, key, type, value FROM attributes WHERE owner_type = ? ORDER BY key", [owner_type]
-        ):
-            out.setdefault(owner, {})[key] = _typed(type_, value)
-        return out
-
-    def attribute_types(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT DISTINCT key, type FROM attributes").fetchall())
-
-
-def _typed(type_: str, value: str | None):
-    if value is None:
-        return None
-    if type_ == "integer":
-        return int(value)
-    if type_ == "float":
-        return float(value)
-    if type_ == "boolean":
-        return value in ("1", "True", "true")
-    return value
+        args: list = [document]
+        if coder:
+            sql += " AND g.coder = ?"
+            args.append(coder)
+        sql += ") ORDER BY t.idx"
+        return [tuple(r) for r in self.db.execute(sql, args)]

@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timezone
 
 from qualcode.domain.models import HistoryEntry
+from qualcode.store.repository import Repository
 
 PKS = {
     "codings": ("uuid",), "codes": ("uuid",), "memos": ("uuid",), "cases": ("uuid",),
@@ -24,22 +25,19 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class HistoryMixin:
-    db: object
-    coder: str | None
+class History(Repository):
+    """The ``history`` table: recording changes as row operations, undo and redo."""
 
-    # -- recording -------------------------------------------------------------------------
-    def _record(self, action: str, description: str, ops: list, undoable: bool = True) -> None:
+    def record(self, action: str, description: str, ops: list, undoable: bool = True) -> None:
         if undoable:
             self.db.execute("UPDATE history SET state = 2 WHERE state = 1")
         self.db.execute(
             "INSERT INTO history (at, coder, action, description, ops, undoable, state) "
             "VALUES (?, ?, ?, ?, ?, ?, 0)",
-            [now(), self.coder, action, description, json.dumps(ops) if undoable else "[]", int(undoable)],
+            [now(), self.project.coder, action, description, json.dumps(ops) if undoable else "[]", int(undoable)],
         )
 
-    # -- row operations ----------------------------------------------------------------------
-    def _insert_row(self, table: str, row: dict) -> None:
+    def insert_row(self, table: str, row: dict) -> None:
         cols = list(row)
         self.db.execute(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
@@ -47,13 +45,13 @@ class HistoryMixin:
             [row[c] for c in cols],
         )
 
-    def _delete_row(self, table: str, row: dict) -> None:
+    def delete_row(self, table: str, row: dict) -> None:
         pk = PKS[table]
         self.db.execute(
             f"DELETE FROM [{table}] WHERE {' AND '.join(f'[{k}] = ?' for k in pk)}", [row[k] for k in pk]
         )
 
-    def _update_row(self, table: str, key: dict, values: dict) -> None:
+    def update_row(self, table: str, key: dict, values: dict) -> None:
         pk = PKS[table]
         self.db.execute(
             f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} "
@@ -61,18 +59,17 @@ class HistoryMixin:
             [*values.values(), *[key[k] for k in pk]],
         )
 
-    def _apply(self, op: list, inverse: bool) -> None:
+    def apply(self, op: list, inverse: bool) -> None:
         kind, table = op[0], op[1]
         if kind == "insert":
-            (self._delete_row if inverse else self._insert_row)(table, op[2])
+            (self.delete_row if inverse else self.insert_row)(table, op[2])
         elif kind == "delete":
-            (self._insert_row if inverse else self._delete_row)(table, op[2])
+            (self.insert_row if inverse else self.delete_row)(table, op[2])
         elif kind == "update":
-            self._update_row(table, op[2], op[3] if inverse else op[4])
+            self.update_row(table, op[2], op[3] if inverse else op[4])
         else:  # pragma: no cover - corrupt history
             raise ValueError(f"unknown history operation {kind!r}")
 
-    # -- undo / redo ---------------------------------------------------------------------------
     def undo(self) -> HistoryEntry | None:
         """Undo the latest change that can be undone; return it, or None when there is none."""
         with self.db.atomic():
@@ -82,10 +79,10 @@ class HistoryMixin:
             if row is None:
                 return None
             for op in reversed(json.loads(row[1])):
-                self._apply(op, inverse=True)
+                self.apply(op, inverse=True)
             self.db.execute("UPDATE history SET state = 1 WHERE id = ?", [row[0]])
-        self._changed()
-        return self.history_entry(row[0])
+        self.project._changed()
+        return self.entry(row[0])
 
     def redo(self) -> HistoryEntry | None:
         with self.db.atomic():
@@ -95,23 +92,20 @@ class HistoryMixin:
             if row is None:
                 return None
             for op in json.loads(row[1]):
-                self._apply(op, inverse=False)
+                self.apply(op, inverse=False)
             self.db.execute("UPDATE history SET state = 0 WHERE id = ?", [row[0]])
-        self._changed()
-        return self.history_entry(row[0])
+        self.project._changed()
+        return self.entry(row[0])
 
-    def history_entry(self, entry_id: int) -> HistoryEntry:
+    def entry(self, entry_id: int) -> HistoryEntry:
         r = self.db.execute(
             "SELECT id, at, coder, action, description, state FROM history WHERE id = ?", [entry_id]
         ).fetchone()
         return HistoryEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
 
-    def history(self, limit: int = 50) -> list[HistoryEntry]:
+    def recent(self, limit: int = 50) -> list[HistoryEntry]:
         rows = self.db.execute(
             "SELECT id, at, coder, action, description, state FROM history ORDER BY id DESC LIMIT ?",
             [limit],
         ).fetchall()
         return [HistoryEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
-
-    def _changed(self) -> None:
-        """Hook for caches; overridden by the Project."""

@@ -1,37 +1,69 @@
-"""The Project repository: the one way into a project file. Returns domain objects."""
+"""The project: the one way into a project file, as a set of repositories that each own some tables.
+
+=================  =========================================  ===================================
+``project.``       tables                                     for
+=================  =========================================  ===================================
+``documents``      documents, document_aliases, turns         import, show, text search
+``cases``          cases, speakers                            respondents, interviewers
+``attributes``     attributes                                 typed values on cases and documents
+``codebook``       codes                                      the code tree and its edits
+``codings``        codings                                    coding, reading codings
+``memos``          memos                                      memos
+``suggestions``    suggestions                                the log of suggestions shown
+``models``         models                                     trained suggestion models
+``history``        history                                    undo, redo, the audit trail
+``reviews``        coding_reviews                             codings waiting to be placed
+``team``           team_sync, handout_base, merges, aliases   merging coder files, handouts
+``reads``          (all, read-only)                           bulk reads for exports
+=================  =========================================  ===================================
+
+Metadata, settings, transactions, backups and the overview (:meth:`Project.status`) stay on the
+project itself. Every repository returns domain objects or plain rows; all SQL lives in ``store/``.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from qualcode.domain.codebook import CodeTree
 from qualcode.errors import ProjectError
-from qualcode.store.agreement import AgreementStoreMixin
-from qualcode.store.codebook import CodebookMixin
-from qualcode.store.codings import CodingsMixin, ModelsMixin
+from qualcode.store.attributes import Attributes
+from qualcode.store.cases import Cases
+from qualcode.store.codebook import Codebook
+from qualcode.store.codings import Codings
 from qualcode.store.db import SCHEMA_VERSION, open_database
-from qualcode.store.documents import DocumentsMixin
-from qualcode.store.history import HistoryMixin, now
-from qualcode.store.queries import QueriesMixin
-from qualcode.store.refi import RefiMixin
-from qualcode.store.team import TeamMixin
-from qualcode.store.tui_queries import TuiQueriesMixin
+from qualcode.store.documents import Documents
+from qualcode.store.history import History, now
+from qualcode.store.memos import Memos
+from qualcode.store.reads import Reads
+from qualcode.store.reviews import Reviews
+from qualcode.store.suggestions import Models, Suggestions
+from qualcode.store.team import Team
 
 LANGUAGES = ("nl", "en")
 
 
-class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsMixin, QueriesMixin, TeamMixin, RefiMixin, AgreementStoreMixin, TuiQueriesMixin):
+class Project:
     """A qualcode project file. Open with :meth:`open` or :meth:`create`; use as a context manager."""
 
     def __init__(self, db, path: Path, coder: str | None = None):
         self.db = db
         self.path = Path(path)
         self.coder = coder
-        self._tree: CodeTree | None = None
+        self.history = History(self)
+        self.documents = Documents(self)
+        self.cases = Cases(self)
+        self.attributes = Attributes(self)
+        self.codebook = Codebook(self)
+        self.codings = Codings(self)
+        self.memos = Memos(self)
+        self.suggestions = Suggestions(self)
+        self.models = Models(self)
+        self.reviews = Reviews(self)
+        self.team = Team(self)
+        self.reads = Reads(self)
 
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod
@@ -90,7 +122,18 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
         return self.backup(target)
 
     def _changed(self) -> None:
-        self._tree = None
+        """Forget cached state after a change (the code tree)."""
+        self.codebook._tree = None
+
+    @contextmanager
+    def read_only(self):
+        """Refuse every write on this connection while the block runs (SQLite ``query_only``)."""
+        before = self.db.execute("PRAGMA query_only").fetchone()[0]
+        self.db.execute("PRAGMA query_only = ON")
+        try:
+            yield self
+        finally:
+            self.db.execute(f"PRAGMA query_only = {'ON' if before else 'OFF'}")
 
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -119,10 +162,10 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
     # -- overview --------------------------------------------------------------------------------
     def status(self) -> dict:
         q = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
-        tree = self.tree()
+        tree = self.codebook.tree()
         per_coder = dict(self.db.execute("SELECT coder, count(*) FROM codings GROUP BY coder").fetchall())
         used = q("SELECT count(DISTINCT code) FROM codings")
-        docs = self.documents()
+        docs = self.documents.list()
         total_chars = sum(d.length for d in docs)
         return {
             "project": str(self.path),

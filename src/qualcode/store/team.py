@@ -22,6 +22,7 @@ from qualcode.store.codebook import CODE_COLUMNS
 from qualcode.store.codings import CODING_COLUMNS
 from qualcode.store.documents import INTERVIEWER_LABELS, sha256_text
 from qualcode.store.history import now
+from qualcode.store.repository import Repository
 
 DOC_COLUMNS = ("uuid", "name", "kind", "text", "sha256", "source_path", "source_format", "imported_at", "words")
 SNAP_CODING_COLUMNS = tuple(c for c in CODING_COLUMNS if c != "text")  # a merge recomputes the covered text
@@ -46,29 +47,27 @@ TEAM_TABLES = (
 )
 
 
-class TeamMixin:
-    db: object
+class Team(Repository):
+    """Bulk reads and writes for merging coder files and handing out copies (the team tables)."""
 
-
-    def _rows(self, sql: str, cols, args=()) -> list[dict]:
+    def rows(self, sql: str, cols, args=()) -> list[dict]:
         return [dict(zip(cols, r)) for r in self.db.execute(sql, list(args))]
 
-    # -- reading a whole project for a merge -------------------------------------------------------
-    def team_snapshot(self) -> dict:
+    def snapshot(self) -> dict:
         """Everything a merge compares, as plain dicts keyed by uuid (one read, no domain objects;
         codings without their covered text)."""
         q = self.db.execute
         snap: dict = {
-            "documents": {r["uuid"]: r for r in self._rows(f"SELECT {', '.join(DOC_COLUMNS)} FROM documents", DOC_COLUMNS)},
+            "documents": {r["uuid"]: r for r in self.rows(f"SELECT {', '.join(DOC_COLUMNS)} FROM documents", DOC_COLUMNS)},
             "aliases": [tuple(r) for r in q("SELECT document, name, source FROM document_aliases")],
             "cases": {r[0]: {"uuid": r[0], "name": r[1], "role": r[2]} for r in q("SELECT uuid, name, role FROM cases")},
-            "codes": {r["uuid"]: r for r in self._rows(f"SELECT {', '.join(CODE_COLUMNS)} FROM codes", CODE_COLUMNS)},
+            "codes": {r["uuid"]: r for r in self.rows(f"SELECT {', '.join(CODE_COLUMNS)} FROM codes", CODE_COLUMNS)},
             "codings": {r[0]: dict(zip(SNAP_CODING_COLUMNS, r))
                         for r in q(f"SELECT {', '.join(SNAP_CODING_COLUMNS)} FROM codings")},
-            "memos": {r["uuid"]: r for r in self._rows(f"SELECT {', '.join(MEMO_COLUMNS)} FROM memos", MEMO_COLUMNS)},
+            "memos": {r["uuid"]: r for r in self.rows(f"SELECT {', '.join(MEMO_COLUMNS)} FROM memos", MEMO_COLUMNS)},
             "attributes": {(r[0], r[1], r[2]): (r[3], r[4]) for r in q("SELECT owner_type, owner, key, type, value FROM attributes")},
-            "handout": json.loads(self.meta("handout") or "null"),
-            "settings": json.loads(self.meta("settings") or "{}"),
+            "handout": json.loads(self.project.meta("handout") or "null"),
+            "settings": json.loads(self.project.meta("settings") or "{}"),
             "reviews": {}, "code_aliases": {}, "sync": {}, "base": {},
         }
         turns: dict = {}
@@ -81,8 +80,7 @@ class TeamMixin:
         snap["base"] = {(r[0], r[1]): r[2] for r in q("SELECT kind, key, fp FROM handout_base")}
         return snap
 
-    # -- generic bulk writes (tables and columns are internal constants) ---------------------------
-    def team_insert(self, table: str, rows: list[dict], ignore: bool = False) -> int:
+    def insert(self, table: str, rows: list[dict], ignore: bool = False) -> int:
         if not rows:
             return 0
         cols = list(rows[0])
@@ -93,7 +91,7 @@ class TeamMixin:
         )
         return cur.rowcount
 
-    def team_update(self, table: str, key: tuple[str, ...], rows: list[tuple[dict, dict]]) -> None:
+    def update(self, table: str, key: tuple[str, ...], rows: list[tuple[dict, dict]]) -> None:
         """Apply ``(key values, new values)`` updates."""
         for keys, values in rows:
             self.db.execute(
@@ -102,12 +100,12 @@ class TeamMixin:
                 [*values.values(), *[keys[k] for k in key]],
             )
 
-    def team_add_document(self, doc: dict, turns: list[tuple], case_uuids: dict[str, str]) -> None:
+    def add_document(self, doc: dict, turns: list[tuple], case_uuids: dict[str, str]) -> None:
         """Insert a document with its turns; ``case_uuids`` maps the source's case uuids to ours."""
-        self.team_insert("documents", [{c: doc[c] for c in DOC_COLUMNS}])
-        self._insert_turns(doc["uuid"], [(i, s, a, b, ts, case_uuids.get(c)) for i, s, a, b, ts, c in turns])
+        self.insert("documents", [{c: doc[c] for c in DOC_COLUMNS}])
+        self.insert_turns(doc["uuid"], [(i, s, a, b, ts, case_uuids.get(c)) for i, s, a, b, ts, c in turns])
 
-    def _insert_turns(self, doc_uuid: str, turns: list[tuple]) -> None:
+    def insert_turns(self, doc_uuid: str, turns: list[tuple]) -> None:
         self.db.conn.executemany(
             "INSERT INTO turns (document, idx, speaker, start, end, timestamp_ms, case_uuid) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(doc_uuid, *t) for t in turns],
@@ -118,48 +116,47 @@ class TeamMixin:
             [(doc_uuid, s, c) for s, c in speakers.items()],
         )
 
-    def team_record_merge(self, source_path: str, source_sha256: str | None, report: dict, description: str) -> None:
+    def record_merge(self, source_path: str, source_sha256: str | None, report: dict, description: str) -> None:
         self.db.execute(
             "INSERT INTO merges (at, source_path, source_sha256, report) VALUES (?, ?, ?, ?)",
             [now(), source_path, source_sha256, json.dumps(report, ensure_ascii=False, default=str)],
         )
-        self._record("merge", description, [], undoable=False)
+        self.project.history.record("merge", description, [], undoable=False)
 
-    def team_merges(self) -> list[dict]:
+    def merges(self) -> list[dict]:
         cols = ("id", "at", "source_path", "source_sha256", "report")
-        return [{**r, "report": json.loads(r["report"] or "{}")} for r in self._rows(f"SELECT {', '.join(cols)} FROM merges ORDER BY id", cols)]
+        return [{**r, "report": json.loads(r["report"] or "{}")} for r in self.rows(f"SELECT {', '.join(cols)} FROM merges ORDER BY id", cols)]
 
-    def team_write_sync(self, rows: list[dict]) -> None:
+    def write_sync(self, rows: list[dict]) -> None:
         self.db.conn.executemany(
             "INSERT INTO team_sync (kind, key, source, source_fp, target_fp) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (kind, key, source) DO UPDATE SET source_fp = excluded.source_fp, target_fp = excluded.target_fp",
             [(r["kind"], r["key"], r["source"], r["source_fp"], r["target_fp"]) for r in rows],
         )
 
-    # -- building a merge target from a copy, and handouts ------------------------------------------
-    def team_stamp_sources(self, label: str) -> list[str]:
+    def stamp_sources(self, label: str) -> list[str]:
         """Give codings created in this file (no source) the file's name as their origin; returns their uuids."""
         uuids = [r[0] for r in self.db.execute("SELECT uuid FROM codings WHERE source IS NULL OR source = ''")]
         self.db.execute("UPDATE codings SET source = ? WHERE source IS NULL OR source = ''", [label])
         return uuids
 
-    def team_count_codings(self) -> int:
+    def count_codings(self) -> int:
         return self.db.execute("SELECT count(*) FROM codings").fetchone()[0]
 
-    def team_document_with_text(self, text: str, exclude: str | None = None) -> str | None:
+    def document_with_text(self, text: str, exclude: str | None = None) -> str | None:
         """The name of another document with exactly this text, if any."""
         row = self.db.execute("SELECT name FROM documents WHERE sha256 = ? AND uuid != ?",
                               [sha256_text(text), exclude or ""]).fetchone()
         return row[0] if row else None
 
-    def team_clear_codings(self) -> None:
+    def clear_codings(self) -> None:
         self.db.execute("DELETE FROM codings")
 
-    def team_clear_handout(self) -> None:
+    def clear_handout(self) -> None:
         self.db.execute("DELETE FROM meta WHERE key = 'handout'")
         self.db.execute("DELETE FROM handout_base")
 
-    def team_restrict_documents(self, keep: set[str]) -> list[str]:
+    def restrict_documents(self, keep: set[str]) -> list[str]:
         """Delete every document not in ``keep`` with its turns, speakers, codings, aliases and attributes."""
         doomed = [u for (u,) in self.db.execute("SELECT uuid FROM documents") if u not in keep]
         for u in doomed:
@@ -172,7 +169,7 @@ class TeamMixin:
             self.db.execute("DELETE FROM documents WHERE uuid = ?", [u])
         return doomed
 
-    def team_keep_codings_of(self, coders: set[str]) -> int:
+    def keep_codings_of(self, coders: set[str]) -> int:
         """Delete every coding (and open review) by a coder not in ``coders`` (compared case-insensitively)."""
         keys = {c.casefold() for c in coders}
         doomed = [u for u, c in self.db.execute("SELECT uuid, coder FROM codings") if c.casefold() not in keys]
@@ -182,16 +179,15 @@ class TeamMixin:
                 self.db.execute("DELETE FROM coding_reviews WHERE id = ?", [rid])
         return len(doomed)
 
-    def team_freeze_history(self) -> None:
+    def freeze_history(self) -> None:
         """Keep the history as an audit trail, but nothing before this point can be undone here."""
         self.db.execute("UPDATE history SET undoable = 0, state = 2 WHERE undoable = 1")
 
-    def team_write_base(self, rows: list[tuple[str, str, str]]) -> None:
+    def write_base(self, rows: list[tuple[str, str, str]]) -> None:
         self.db.execute("DELETE FROM handout_base")
         self.db.conn.executemany("INSERT INTO handout_base (kind, key, fp) VALUES (?, ?, ?)", rows)
 
-    # -- replacing a document's text ------------------------------------------------------------------
-    def team_replace_text(self, doc_uuid: str, text: str, turns: list, source_path: str | None,
+    def replace_text(self, doc_uuid: str, text: str, turns: list, source_path: str | None,
                           source_format: str | None) -> None:
         """New canonical text, sha256 and turns for a document (the uuid, name and kind stay)."""
         self.db.execute(
@@ -208,24 +204,24 @@ class TeamMixin:
                 case = old_cases.get(turn.speaker)
                 if case is None:
                     role = "interviewer" if turn.speaker.casefold() in INTERVIEWER_LABELS else "respondent"
-                    case = old_cases[turn.speaker] = self.ensure_case(turn.speaker, role).uuid
+                    case = old_cases[turn.speaker] = self.project.cases.ensure(turn.speaker, role).uuid
             rows.append((idx, turn.speaker, turn.start, turn.end, turn.timestamp_ms, case))
-        self._insert_turns(doc_uuid, rows)
+        self.insert_turns(doc_uuid, rows)
 
-    def team_move_codings(self, moves: list[tuple[str, int, int, str]]) -> None:
+    def move_codings(self, moves: list[tuple[str, int, int, str]]) -> None:
         """Set new spans ``(uuid, start, end, text)``; two-step so spans may swap without a clash."""
         self.db.conn.executemany("UPDATE codings SET start = -1 - start, end = -1 - end WHERE uuid = ?",
                                  [(m[0],) for m in moves])
         self.db.conn.executemany("UPDATE codings SET start = ?, end = ?, text = ? WHERE uuid = ?",
                                  [(m[1], m[2], m[3], m[0]) for m in moves])
 
-    def team_flag_codings(self, reviews: list[dict], remove: bool) -> None:
+    def flag_codings(self, reviews: list[dict], remove: bool) -> None:
         """Store codings for review; with ``remove`` take them out of the codings table."""
-        self.team_insert("coding_reviews", reviews)
+        self.insert("coding_reviews", reviews)
         if remove:
             self.db.conn.executemany("DELETE FROM codings WHERE uuid = ?", [(r["coding"],) for r in reviews])
 
-    def team_map_suggestions(self, doc_uuid: str, mapper) -> None:
+    def map_suggestions(self, doc_uuid: str, mapper) -> None:
         """Move the suggestion log's spans of a document with ``mapper(start, end) -> (start, end) | None``."""
         for sid, start, end in self.db.execute("SELECT id, start, end FROM suggestions WHERE document = ?", [doc_uuid]).fetchall():
             if start is None or end is None:
@@ -233,33 +229,3 @@ class TeamMixin:
             span = mapper(start, end)
             if span is not None:
                 self.db.execute("UPDATE suggestions SET start = ?, end = ? WHERE id = ?", [span[0], span[1], sid])
-
-    # -- the review list ------------------------------------------------------------------------------
-    def reviews(self, status: str | None = "open", document: str | None = None) -> list[dict]:
-        where, args = ["1"], []
-        if status:
-            where.append("status = ?")
-            args.append(status)
-        if document:
-            where.append("document = ?")
-            args.append(document)
-        return self._rows(f"SELECT {', '.join(REVIEW_COLUMNS)} FROM coding_reviews WHERE {' AND '.join(where)} ORDER BY id",
-                          REVIEW_COLUMNS, args)
-
-    def review(self, review_id: int) -> dict | None:
-        rows = self._rows(f"SELECT {', '.join(REVIEW_COLUMNS)} FROM coding_reviews WHERE id = ?", REVIEW_COLUMNS,
-                          [review_id])
-        return rows[0] if rows else None
-
-    def resolve_review(self, review_id: int, status: str) -> None:
-        self.db.execute("UPDATE coding_reviews SET status = ?, resolved_at = ? WHERE id = ?", [status, now(), review_id])
-
-    def reanchor_open_reviews(self, doc_uuid: str, mapper, text: str, skip: set[str] = frozenset()) -> None:
-        """Move the suggested spans of open reviews on a document whose text changed to ``text``."""
-        for r in self.reviews("open", doc_uuid):
-            if r["new_start"] is None or r["coding"] in skip:
-                continue
-            span = mapper(r["new_start"], r["new_end"])
-            self.db.execute("UPDATE coding_reviews SET new_start = ?, new_end = ?, new_text = ? WHERE id = ?",
-                            [span[0] if span else None, span[1] if span else None,
-                             text[span[0]:span[1]] if span else None, r["id"]])
