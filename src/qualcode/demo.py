@@ -101,11 +101,11 @@ def build_demo(target: Path, root: Path, say: Callable[[str], None] = lambda s: 
         merge(built, [study, *copies])
         if copies:
             say(f"merged {len(copies)} coder file(s) into the project")
-        Project.open(built).close()  # checkpoint the WAL into the file before moving it
-        for suffix in ("-wal", "-shm"):
-            Path(str(built) + suffix).unlink(missing_ok=True)
         tmp = target.with_name(target.name + ".building")
-        shutil.copyfile(built, tmp)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        with Project.open(built) as p:  # a consistent copy through SQLite, never a file copy
+            p.backup(tmp)
         tmp.replace(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)

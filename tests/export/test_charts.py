@@ -13,6 +13,7 @@ pytest.importorskip("matplotlib")
 def test_charts_are_written_as_png(tmp_path):
     study = build_study(tmp_path / "study.qualcode")
     out = tmp_path / "exports" / "charts"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "charts", str(study), "-o", str(out), "--by", "perspective"]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["cooccurrence_span.png", "frequencies_01_oorzaken_werkdruk_by_perspective.png",

@@ -45,6 +45,7 @@ def test_turn_and_document_units(study):
 
 def test_csv_output_and_errors(study, tmp_path, capsys):
     out = tmp_path / "exports" / "cooccurrence.csv"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "cooccurrence", str(study), "-o", str(out), "--unit", "turn"]) == 0
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))

@@ -32,6 +32,7 @@ def test_counts_per_code_and_theme(study):
 
 def test_by_perspective_with_two_valued_attribute(study, tmp_path):
     out = tmp_path / "exports" / "frequencies.xlsx"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "frequencies", str(study), "-o", str(out), "--by", "perspective"]) == 0
     wb = load_workbook(out)
     ws = wb["Frequencies"]

@@ -21,6 +21,7 @@ def study(tmp_path):
 
 def test_xlsx_matrix_reads_like_a_researchers_own(study, tmp_path):
     out = tmp_path / "exports" / "datamatrix.xlsx"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "matrix", str(study), "-o", str(out), "--attributes", "role,perspective"]) == 0
     wb = load_workbook(out)
     ws = wb["Matrix"]

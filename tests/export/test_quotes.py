@@ -19,6 +19,7 @@ def study(tmp_path):
 
 def test_docx_has_headings_quotes_citations_and_a_contents_field(study, tmp_path):
     out = tmp_path / "exports" / "quotes.docx"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "quotes", str(study), "-o", str(out), "--attributes", "role"]) == 0
     doc = Document(str(out))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]

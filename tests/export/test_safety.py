@@ -90,6 +90,7 @@ def test_export_changes_nothing(study, tmp_path):
 
 def test_pseudonyms_are_the_same_in_every_export(study, tmp_path):
     out = tmp_path / "exports"
+    out.mkdir(exist_ok=True)
     for args in (["matrix", "-o", str(out / "m.xlsx")], ["quotes", "-o", str(out / "q.docx")],
                  ["tidy", "-o", str(out / "t.csv")], ["quotes", "-o", str(out / "q.md")]):
         assert main(["export", args[0], str(study), *args[1:], "--pseudonymise"]) == 0
@@ -110,6 +111,7 @@ def test_pseudonyms_are_the_same_in_every_export(study, tmp_path):
     assert "(R01, Interview 1, turn 2, 00:00:05)" in texts["m.xlsx"]
     assert "R01,schoolleider" in (out / "t_respondent_x_code.csv").read_text(encoding="utf-8-sig")
     mapping = tmp_path / "secret" / "pseudonyms.csv"
+    mapping.parent.mkdir()
     assert main(["export", "matrix", str(study), "-o", str(out / "m2.md"), "--pseudonymise",
                  "--pseudonym-map", str(mapping)]) == 0
     with open(mapping, encoding="utf-8-sig") as fh:

@@ -16,6 +16,7 @@ def study(tmp_path):
 
 def test_one_row_per_coding_with_every_attribute(study, tmp_path):
     out = tmp_path / "exports" / "codings.csv"
+    out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "tidy", str(study), "-o", str(out)]) == 0
     df = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False, dtype=str)
     assert list(df.columns[:11]) == ["coding_id", "theme", "code", "code_path", "coder", "origin", "created_at",

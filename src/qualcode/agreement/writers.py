@@ -21,14 +21,11 @@ STATS = (
 
 
 def _atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+    from qualcode.store.files import atomic_output
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
+    with atomic_output(path) as tmp:
         write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

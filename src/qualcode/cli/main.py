@@ -39,7 +39,29 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    _add_mkdir(parser)
     return parser
+
+
+def _add_mkdir(parser: argparse.ArgumentParser) -> None:
+    """Every command that writes a file (-o) also takes --mkdir: create a missing output folder."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_mkdir(child)
+        elif "-o" in action.option_strings and not any("--mkdir" in a.option_strings for a in parser._actions):
+            parser.add_argument("--mkdir", action="store_true", help="create the output's folder if it does not exist")
+
+
+def _waiting(path, waited: float) -> None:
+    print(f"waiting for {path}, in use by another qualcode (giving up after "
+          f"{_busy_limit():.0f} s; QUALCODE_BUSY_TIMEOUT changes that)…", file=sys.stderr, flush=True)
+
+
+def _busy_limit() -> float:
+    from qualcode.store.db import busy_limit
+
+    return busy_limit()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +70,25 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    import sqlite3
+
+    from qualcode.store import db as store_db
+    from qualcode.store.files import allow_new_folders
+
+    store_db.WAIT_HOOK = _waiting
+    allow_new_folders(bool(getattr(args, "mkdir", False)))
     try:
         result = args.func(args)
         return int(result or 0)
+    except sqlite3.DatabaseError as exc:
+        from qualcode.cli.output import err_console
+
+        from rich.markup import escape
+
+        where = getattr(args, "project", None) or "the project file"
+        err_console.print(f"[bold red]error:[/] {escape(str(where))}: the file is damaged or unreadable "
+                          f"({escape(str(exc))}); nothing was changed.", highlight=False, soft_wrap=True)
+        return 2
     except QualcodeError as exc:
         from qualcode.cli.output import err_console
 

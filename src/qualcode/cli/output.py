@@ -6,7 +6,7 @@ import json
 import sys
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape  # noqa: F401 - re-exported for the command modules
 from rich.table import Table
 from rich.text import Text
 
@@ -36,11 +36,11 @@ def write_or_print(text: str, output: str | None) -> None:
         return
     from pathlib import Path
 
+    from qualcode.store.files import atomic_output
+
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     err_console.print(f"wrote {path}")
 
 

@@ -120,6 +120,9 @@ def export_charts(project, output: str | Path, by: str | None = None, unit: str 
         from qualcode.errors import ProjectError
 
         raise ProjectError(f"{folder}: charts go into a folder, and this is a file; name a folder instead.")
+    from qualcode.store.files import prepare_output
+
+    prepare_output(folder, folder=True)
     with project.read_only():
         data = load(project, options, progress)
     f = build_frequencies(data, by)

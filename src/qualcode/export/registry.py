@@ -105,6 +105,10 @@ def _runner(name: str) -> Callable:
 
         exporter = EXPORTERS[name]  # the latest registration wins
         check_suffix(args.output, exporter.suffixes, name)
+        if exporter.suffixes != ("/",):  # refuse a project or a missing folder before any work
+            from qualcode.store.files import prepare_output
+
+            prepare_output(args.output)
         try:
             return exporter.run(args)
         except OSError as exc:  # a full disk, a folder without write permission, …

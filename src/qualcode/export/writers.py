@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 import re
-import tempfile
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from pathlib import Path
 
 from qualcode.errors import ProjectError
 from qualcode.export.progress import of
+from qualcode.store.files import atomic_output
 
 XLSX_CELL_LIMIT = 32767
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -50,28 +49,10 @@ class Table:
 # -- files -------------------------------------------------------------------------------------------
 @contextmanager
 def atomic_path(target: str | Path):
-    """Yield a temporary path next to ``target``; it replaces ``target`` only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """The mode a new file would get (mkstemp makes its files private), or the existing file's."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+    """Yield a temporary path next to ``target``; it replaces ``target`` only if the block succeeds
+    (never a project file, never into a missing folder: :mod:`qualcode.store.files`)."""
+    with atomic_output(target) as tmp:
+        yield tmp
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:

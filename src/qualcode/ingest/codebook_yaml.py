@@ -148,7 +148,7 @@ def write_codebook(path: str | Path, header: dict, specs: list[CodeSpec]) -> Non
     doc = {"codebook": {k: v for k, v in header.items() if k in HEADER_FIELDS and v},
            "codes": [_spec_dict(s) for s in specs]}
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from qualcode.store.files import atomic_output
+
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -33,17 +33,6 @@ def source_key(label: str | None) -> str:
     return Path(label).name.casefold() if label else ""
 
 
-def file_sha256(path: str | Path) -> str | None:
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-    except OSError:
-        return None
-
-
 def base_rows(snap: dict) -> list[tuple[str, str, str]]:
     """Fingerprints of everything a project holds, for a handout's base."""
     rows = [("document", u, d["sha256"]) for u, d in snap["documents"].items()]

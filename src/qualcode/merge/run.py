@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -25,7 +26,7 @@ from qualcode.errors import ProjectError
 from qualcode.store.codebook import CODE_COLUMNS
 from qualcode.store.history import now
 from qualcode.merge.coders import plan_coders
-from qualcode.merge.common import Source, display_paths, file_sha256
+from qualcode.merge.common import Source, display_paths
 from qualcode.merge.mapping import Mapping
 from qualcode.merge.codes import plan_codes
 from qualcode.merge.codings import plan_codings
@@ -49,13 +50,15 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
     sources = []
     try:
         for i, label in enumerate(labels):
-            say(f"reading {label}")
-            sha = file_sha256(label)
             with Project.open(label) as p:
-                sources.append(Source(label, p.team.snapshot(), sha))
+                try:
+                    sources.append(Source(label, p.team.snapshot(), p.digest()))
+                except sqlite3.DatabaseError as exc:
+                    raise ProjectError(f"{label}: the project file is damaged ({exc}); nothing was merged.") from None
                 if created and i == 0:
                     _cleanup(build)
                     p.backup(build)
+        say(f"read {len(labels)} project file(s)")
         project = Project.open(build if created else target)
         try:
             if created:

@@ -9,7 +9,6 @@ UTF-8 without BOM, LF line ends, no empty ``<Sets/>``, every code's GUID its qua
 
 from __future__ import annotations
 
-import os
 import re
 import uuid as uuidlib
 from pathlib import Path
@@ -89,14 +88,10 @@ def xml_bytes(root) -> bytes:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.tmp")
-    try:
+    from qualcode.store.files import atomic_output
+
+    with atomic_output(path) as tmp:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def valid_datetime(value: str | None) -> str | None:

@@ -116,6 +116,26 @@ class Project:
             dest.close()
         return target
 
+    def digest(self) -> str:
+        """A SHA-256 of the project's content, read through SQLite (an online backup into memory),
+        never by opening the file: for merge provenance."""
+        import hashlib
+
+        mem = sqlite3.connect(":memory:")
+        try:
+            self.db.conn.backup(mem)
+            return hashlib.sha256(mem.serialize()).hexdigest()
+        finally:
+            mem.close()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process, a worker) commits to the file."""
+        return self.db.data_version()
+
+    @property
+    def read_only_file(self) -> bool:
+        return self.db.read_only
+
     def copy_to(self, target: str | Path) -> Path:
         if Path(target).exists():
             raise ProjectError(f"{target}: a file already exists there; choose another name.")

@@ -38,6 +38,7 @@ from qualcode.tui.document_list import DocumentList
 from qualcode.tui.screens.prompts import TextPrompt
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.transcript_view import TranscriptView
+from qualcode.tui.live import LiveRefresh
 from qualcode.tui.workspace import Workspace, close_reader, open_project
 
 CSS = """
@@ -195,6 +196,8 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         self.view.focus()
         self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
         self.start_suggestions()
+        self.live = LiveRefresh(self)  # codings and codebook edits of other processes appear here
+        self.live.start()
 
     @work(thread=True, exclusive=True, group="overview")
     def load_overview(self) -> None:
