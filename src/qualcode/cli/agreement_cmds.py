@@ -165,7 +165,11 @@ def cmd_agreement(args) -> int:
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if args.output and suffix not in (".xlsx", ".json"):
         raise ProjectError(f"{args.output}: write the report as .xlsx or .json.")
-    with opened(args.project) as project:
+    if args.output:
+        from qualcode.store.files import prepare_output
+
+        prepare_output(args.output)
+    with opened(args.project) as project, project.read_only():  # one snapshot, whatever else writes
         data = aio.load(project, args.coders, args.codes, args.tree, args.docs)
     report = aio.run_report(data, args.min_overlap)
     docs = aio.per_document(data, report) if (args.per_document or suffix == ".xlsx") else None
@@ -193,7 +197,11 @@ def cmd_disagreements(args) -> int:
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if args.output and suffix not in (".csv", ".docx", ".json"):
         raise ProjectError(f"{args.output}: write disagreements as .csv, .docx or .json.")
-    with opened(args.project) as project:
+    if args.output and args.output != "-":
+        from qualcode.store.files import prepare_output
+
+        prepare_output(args.output)
+    with opened(args.project) as project, project.read_only():
         data = aio.load(project, args.coders, args.code, args.tree, args.docs)
         rows = aio.disagreement_rows(project, data)
         title = f"Disagreements: {project.meta('name') or Path(args.project).stem}"

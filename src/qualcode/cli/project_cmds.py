@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--interviewer", action="append", default=[], help="a speaker label that is the interviewer")
     p.add_argument("--name", help="document name (one file only; default from the file name)")
     p.add_argument("--keep-going", action="store_true", help="report broken files and import the rest")
+    p.add_argument("--encoding", help="the files' text encoding (default: detected per file, e.g. utf-8, cp1252)")
     add_json(p)
     p.set_defaults(func=cmd_import)
 
@@ -126,8 +127,12 @@ def _read_any_codebook(path: str):
 
 
 def cmd_import(args) -> int:
+    from qualcode.ingest import encoding
     from qualcode.ingest.importer import import_files
 
+    notes: list[str] = []
+    encoding.NOTES.set(notes)
+    encoding.FORCED_ENCODING.set(args.encoding)
     with opened(args.project) as project:
         def progress(r):
             if not args.json:
@@ -140,6 +145,8 @@ def cmd_import(args) -> int:
         results = import_files(project, args.files, kind=args.kind, speaker_pattern=args.speaker_pattern,
                                interviewers=args.interviewer, name=args.name, keep_going=args.keep_going,
                                progress=progress)
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     if args.json:
         print_json([r.__dict__ for r in results])
     return 1 if any(r.status == "failed" for r in results) else 0

@@ -60,6 +60,44 @@ def _infer(values: list[str]) -> str:
     return "text"
 
 
+def _dialect(header: str):
+    """Comma, semicolon or tab, whichever the header line uses most outside quotes; quotes are
+    doubled inside quoted fields (say ""hi"" inside quotes), and a broken quote is an error, not a guess."""
+    bare = re.sub(r'"[^"]*"', "", header)
+    delimiter = max(",;\t", key=bare.count) if any(c in bare for c in ",;\t") else ","
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    Dialect.strict = True
+    return Dialect
+
+
+MAX_FIELD = 1_000_000  # characters in one cell: more than any attribute value
+
+
+def _records(reader, path):
+    """(line number of the record's first line, row), with CSV errors as one clear sentence."""
+    csv.field_size_limit(MAX_FIELD)
+    while True:
+        first = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            text = str(exc)
+            if "field larger" in text:
+                message = f"a cell is longer than {MAX_FIELD:,} characters; is this really an attribute table?"
+            elif "end of data" in text or "EOF" in text:
+                message = "a quoted cell is never closed (a \" without its partner); nothing was stored"
+            else:
+                message = f"not readable as CSV ({text})"
+            raise InputError(path, message, line=first) from None
+        yield first, row
+
+
 def read_attributes(path: str | Path) -> AttributeTable:
     """Parse an attribute CSV (comma, semicolon or tab separated; header row required).
 
@@ -68,15 +106,13 @@ def read_attributes(path: str | Path) -> AttributeTable:
     """
     path = Path(path)
     text = canonicalise(read_text_file(path))
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), _dialect(text.split("\n", 1)[0]))
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(path, "the CSV file is empty") from None
+    except csv.Error as exc:
+        raise InputError(path, f"the header is not readable CSV ({exc})", line=1) from None
     header = [h.strip() for h in header]
     if len(set(h.lower() for h in header)) != len(header):
         raise InputError(path, "two columns have the same name", line=1)
@@ -90,7 +126,7 @@ def read_attributes(path: str | Path) -> AttributeTable:
         raise InputError(path, "no column names the respondent or document (expected a column such as "
                          "'respondent' or 'document')", line=1, field=header[0] if header else None)
     raw_rows = []
-    for line_no, row in enumerate(reader, start=2):
+    for line_no, row in _records(reader, path):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):

@@ -36,7 +36,16 @@ def _strings(node, path, field) -> list[str]:
 def _mapping(node, path, what) -> list[tuple[str, yaml.Node, int]]:
     if not isinstance(node, yaml.MappingNode):
         raise InputError(path, f"expected {what} (a mapping of fields)", line=node.start_mark.line + 1)
-    return [(k.value, v, k.start_mark.line + 1) for k, v in node.value]
+    seen: dict = {}
+    out = []
+    for k, v in node.value:
+        line = k.start_mark.line + 1
+        if k.value in seen:
+            raise InputError(path, f"the field '{k.value}' appears twice in {what} (first on line {seen[k.value]}); "
+                             "keep one", line=line, field=str(k.value))
+        seen[k.value] = line
+        out.append((k.value, v, line))
+    return out
 
 
 def _code(node, path, trail: str) -> CodeSpec:

@@ -54,11 +54,14 @@ def _safe_cell(value):
 def _read_records(path: Path) -> list[tuple[int, dict]]:
     text = canonicalise(read_text_file(path))
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json") and text.lstrip()[:1] in ("{", "["):
-        if text.lstrip().startswith("["):
+        if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise InputError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+            for i, r in enumerate(data):
+                if not isinstance(r, dict):
+                    raise InputError(path, f"item {i + 1} of the list is not a JSON object (one coding each)")
             return [(i + 1, r) for i, r in enumerate(data)]
         out = []
         for line_no, line in enumerate(text.split("\n"), start=1):
@@ -89,6 +92,7 @@ def read_codings(project, path: str | Path, coder: str | None = None) -> list[Ne
     """
     path = Path(path)
     out = []
+    uuid_lines: dict[str, int] = {}
     for line, rec in _read_records(path):
         for f in REQUIRED:
             if rec.get(f) in (None, ""):
@@ -125,12 +129,24 @@ def read_codings(project, path: str | Path, coder: str | None = None) -> list[Ne
         who = coder or rec.get("coder")
         if not who:
             raise InputError(path, "no coder given (add a coder column or pass --coder)", line=line, field="coder")
+        who = str(who)
         origin = rec.get("origin") or "human"
         if origin not in ("human", "suggestion", "auto"):
             raise InputError(path, f"unknown origin '{origin}'", line=line, field="origin")
+        uid = str(rec.get("uuid") or "").strip() or None
+        if uid:
+            if uid in uuid_lines:
+                raise InputError(path, f"the coding id {uid} is also on line {uuid_lines[uid]}", line=line, field="uuid")
+            uuid_lines[uid] = line
+            held = project.codings.rows("uuid = ?", [uid])
+            if held and (held[0]["document"], held[0]["code"], held[0]["coder"], held[0]["start"], held[0]["end"]) != \
+                    (doc.uuid, code.uuid, who.strip(), start, end):
+                raise InputError(path, f"the coding id {uid} is already in the project with another span, code or "
+                                 "coder; remove that coding first or drop the id to add this one as new",
+                                 line=line, field="uuid")
         out.append(NewCoding(
             document=doc.uuid, code=code.uuid, coder=who, start=start, end=end,
-            memo=rec.get("memo") or "", origin=origin, uuid=rec.get("uuid") or None,
+            memo=rec.get("memo") or "", origin=origin, uuid=uid,
             created_at=rec.get("created_at") or None, source=str(path),
         ))
     return out

@@ -7,6 +7,7 @@ All offsets in qualcode are code-point indices into this canonical text.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import re
 import unicodedata
 from pathlib import Path
@@ -76,6 +77,53 @@ def detect_encoding(data: bytes) -> str | None:
     return None
 
 
+FORCED_ENCODING: contextvars.ContextVar[str | None] = contextvars.ContextVar("qualcode_encoding", default=None)
+NOTES: contextvars.ContextVar[list | None] = contextvars.ContextVar("qualcode_encoding_notes", default=None)
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _note(message: str) -> None:
+    notes = NOTES.get()
+    if notes is not None:
+        notes.append(message)
+
+
+def _decode_8bit(data: bytes, path) -> str:
+    """UTF-8 or Windows-1252, decided per file from the evidence: the bytes above 127 that form
+    valid UTF-8 sequences against those that do not. A few broken bytes in a UTF-8 file stay
+    UTF-8 (the broken bytes become U+FFFD); when the evidence is mixed, the choice is said."""
+    forced = FORCED_ENCODING.get()
+    if forced:
+        try:
+            return data.decode(forced)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(path, f"cannot be read as {forced} ({exc}).") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    high = sum(1 for b in data if b >= 0x80)
+    utf8_bytes = sum(len(m) for m in _UTF8_SEQ.findall(data))
+    bad = high - utf8_bytes
+    line = data.count(b"\n", 0, first_bad) + 1
+    if utf8_bytes and utf8_bytes >= 2 * bad:
+        _note(f"{path}: read as UTF-8, but {bad} byte(s) are not valid UTF-8 (first on line {line}); they are "
+              "shown as \ufffd. If the file is Windows-1252, import it again with --encoding cp1252.")
+        return data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"the text is neither UTF-8 nor Windows-1252 (byte {exc.start} cannot be decoded); "
+            "save it as UTF-8 and try again (or name the encoding with --encoding).",
+        ) from exc
+    if utf8_bytes:
+        _note(f"{path}: read as Windows-1252 ({bad} byte(s) are not UTF-8, first on line {line}), although "
+              f"{utf8_bytes} byte(s) look like UTF-8; if accents look wrong, import it again with --encoding utf-8.")
+    return text
+
+
 def decode_bytes(data: bytes, path: str | Path | None = None) -> str:
     """Decode raw bytes: BOM → that encoding; UTF-16 by NUL pattern; else UTF-8, else Windows-1252.
 
@@ -102,17 +150,7 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> str:
     elif b"\x00" in data:
         raise InputError(path, "this is a binary file, not a text transcript (it contains NUL bytes).")
     else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    path,
-                    f"the text is neither UTF-8 nor Windows-1252 (byte {exc.start} cannot be decoded); "
-                    "save it as UTF-8 and try again.",
-                ) from exc
+        text = _decode_8bit(data, path)
     if _looks_binary(text):
         raise InputError(path, "this is a binary file, not a text transcript.")
     return text

@@ -73,7 +73,10 @@ def read_docx_text(path: Path) -> str:
             path, "this is not a readable Word .docx file (it may be damaged or truncated)."
         ) from exc
     except Exception as exc:  # lxml XMLSyntaxError and friends from a broken document.xml
-        raise InputError(path, f"the Word document cannot be read ({type(exc).__name__}).") from exc
+        detail = str(exc).split("\n")[0][:160] if "XML" in type(exc).__name__ else ""
+        raise InputError(path, "the Word document is damaged: its XML cannot be read"
+                         + (f" ({detail})" if detail else "") + "; open and save it again in Word, or save it as .txt."
+                         ) from exc
     text = canonicalise("\n\n".join(b.strip() for b in blocks if b.strip()))
     if not text.strip():
         raise InputError(path, "the Word document contains no text.")

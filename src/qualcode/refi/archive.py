@@ -56,6 +56,9 @@ class RefiArchive:
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise InputError(self.path, f"entry '{info.filename}' is compressed more than {MAX_RATIO}:1; "
                                  "refusing it (a zip bomb?).")
+            if name in self.entries:
+                raise InputError(self.path, f"the archive holds the entry '{name}' twice; refusing it (which one "
+                                 "would be the project?).")
             self.entries[name] = info
         self._lower = {n.lower(): n for n in self.entries}
 

@@ -415,5 +415,10 @@ def open_database(path: str | Path, create: bool = False) -> Database:
                 f"{path}: this project needs a schema upgrade (schema {version} to {SCHEMA_VERSION}) "
                 "and is read-only here; make it writable once, or copy it to a folder you can write to."
             )
-        _migrate(db, version)
+        try:
+            _migrate(db, version)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise ProjectError(f"{path}: cannot be brought up to date ({exc}); the file is damaged or not a "
+                               "complete project. Nothing was changed.") from None
     return db

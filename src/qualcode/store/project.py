@@ -147,12 +147,21 @@ class Project:
 
     @contextmanager
     def read_only(self):
-        """Refuse every write on this connection while the block runs (SQLite ``query_only``)."""
+        """Read one consistent snapshot and refuse every write while the block runs.
+
+        The block is one read transaction (in WAL mode every read sees the file as it was when
+        the first read began, whatever other processes commit meanwhile: an export never mixes
+        before and after), with SQLite's ``query_only`` on."""
         before = self.db.execute("PRAGMA query_only").fetchone()[0]
         self.db.execute("PRAGMA query_only = ON")
+        outer = not self.db.conn.in_transaction
+        if outer:
+            self.db.conn.execute("BEGIN DEFERRED")
         try:
             yield self
         finally:
+            if outer and self.db.conn.in_transaction:
+                self.db.conn.execute("COMMIT")
             self.db.execute(f"PRAGMA query_only = {'ON' if before else 'OFF'}")
 
     # -- metadata and settings -----------------------------------------------------------------
