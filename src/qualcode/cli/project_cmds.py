@@ -19,6 +19,8 @@ def register(sub) -> None:
                    help="start from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)")
     p.add_argument("--positions", choices=["auto", "codepoints", "utf16"], default="auto",
                    help="with --from-refi: how the .qdpx counts positions (default: detected)")
+    p.add_argument("--detect-speakers", action="store_true",
+                   help="with --from-refi: parse every text source for speaker turns (default: only clear transcripts)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt)")
@@ -234,6 +236,7 @@ def cmd_codebook_export(args) -> int:
 def cmd_documents(args) -> int:
     with opened(args.project) as project:
         docs = project.documents()
+        kept = project.placeholders.all()
     if args.json:
         print_json([
             {"uuid": d.uuid, "name": d.name, "kind": d.kind, "characters": d.length, "words": d.words,
@@ -246,6 +249,9 @@ def cmd_documents(args) -> int:
           [[d.name, d.kind.replace("_", " "), ", ".join(d.respondents), d.words, d.turns, d.codings,
             f"{d.coded_share:.0%}"] for d in docs],
           justify={"words": "right", "turns": "right", "codings": "right", "coded": "right"})
+    if kept:
+        table(f"{len(kept)} placeholders (not codable; kept from a REFI-QDA import and handed back by 'export refi')",
+              ["source", "kind", "from"], [[k["name"], k["kind"], k["source"] or ""] for k in kept])
     return 0
 
 

@@ -44,6 +44,9 @@ class _Writer:
         self.E = etree
         self.project = project
         self.users: dict[str, str] = {}  # name -> guid
+        self.known_users = project.users.guids()
+        self.user_ids = project.users.ids()
+        self.kept: list = []  # placeholder elements written back
         self.notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, text, author, created)
 
     def sub(self, parent, tag: str, text: str | None = None, **attrs):
@@ -56,7 +59,7 @@ class _Writer:
     def user(self, name: str | None) -> str | None:
         if not name:
             return None
-        return self.users.setdefault(name, derived_guid("user", name))
+        return self.users.setdefault(name, self.known_users.get(name) or derived_guid("user", name))
 
     def note(self, guid: str, text: str, author: str | None, created: str | None) -> str:
         guid = _guid(guid, "note", guid)
@@ -76,7 +79,7 @@ class _Writer:
         by_target: dict[tuple, list] = {}
         for m in memos:
             by_target.setdefault((m.target_type, m.target), []).append(m)
-        for name in sorted({c.coder for c in codings} | {m.author for m in memos if m.author}):
+        for name in sorted({c.coder for c in codings} | {m.author for m in memos if m.author} | set(self.known_users)):
             self.user(name)
         root = E.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS, "xsi": XSI})
         root.set("name", xml_text(p.meta("name") or p.path.stem))
@@ -94,6 +97,7 @@ class _Writer:
             for spec in specs:
                 code_element(codes_el, PROJECT_NS, spec, code_notes)
         self.has_documents = bool(docs)
+        cases = self.real_cases(cases)
         variables = self.variables(root, cases, p.attributes("document"))
         self.cases(root, cases, variables, by_target)
         files = self.sources(root, docs, codings, variables, by_target)
@@ -112,12 +116,17 @@ class _Writer:
                 self.sub(el, "PlainTextContent", text)
         for guid in project_refs:
             self.sub(root, "NoteRef", targetGUID=guid)
+        from qualcode.export.refi_placeholders import prune_note_refs
+
+        prune_note_refs(self.kept, PROJECT_NS, {g for g, *_ in self.notes})
         for name, guid in sorted(self.users.items()):
-            self.sub(users_el, "User", guid=guid, name=name)
+            self.sub(users_el, "User", guid=guid, name=name, id=self.user_ids.get(name))
         if not len(users_el):
             root.remove(users_el)
-        summary = {"documents": len(docs), "codes": len(p.tree()), "codings": len(codings), "cases": len(cases),
-                   "memos": len(memos), "users": len(self.users)}
+        summary = {"documents": len(docs), "codes": len(p.tree()), "codings": len(codings),
+                   "cases": self.cases_written, "memos": len(memos), "users": len(self.users)}
+        if self.kept:
+            summary["placeholders"] = len(self.kept)
         return xml_bytes(root), files, summary
 
     def _insert_before(self, root, el, later: tuple[str, ...]) -> None:
@@ -162,7 +171,22 @@ class _Writer:
             else:
                 self.sub(vv, "TextValue", str(value))
 
+    def real_cases(self, cases) -> list:
+        """The cases a REFI-QDA file should hold: all but speakers found only in texts that are not
+        transcripts (a label-like line in a report or a comment is not a person) — unless they came
+        from a REFI-QDA file or were given attributes."""
+        from qualcode.domain.models import TRANSCRIPT_KINDS
+
+        p = self.project
+        kinds = {d.uuid: d.kind for d in p.documents()}
+        speaks: dict[str, set[bool]] = {}
+        for case, doc in p.db.execute("SELECT DISTINCT case_uuid, document FROM turns WHERE case_uuid IS NOT NULL"):
+            speaks.setdefault(case, set()).add(kinds.get(doc) in TRANSCRIPT_KINDS)
+        from_refi = p.case_origins.of("refi")
+        return [c for c in cases if True in speaks.get(c.uuid, {True}) or c.uuid in from_refi or c.attributes]
+
     def cases(self, root, cases, variables, by_target) -> None:
+        self.cases_written = len(cases)
         if not cases:
             return
         docs_of = self.project.case_documents()
@@ -181,8 +205,11 @@ class _Writer:
 
     # -- sources and codings ------------------------------------------------------------------------------
     def sources(self, root, docs, codings, variables, by_target) -> dict[str, bytes]:
+        from qualcode.export.refi_placeholders import placeholder_sources
+
         files: dict[str, bytes] = {}
-        if not docs:
+        kept = placeholder_sources(self.project, PROJECT_NS, self._code_guids(), {g for g, _ in variables.values()})
+        if not docs and not kept:
             return files
         doc_attrs = self.project.attributes("document")
         by_doc = {k: list(g) for k, g in groupby(codings, key=lambda c: c.document)}
@@ -198,7 +225,15 @@ class _Writer:
             for m in by_target.get(("document", doc.uuid), []):
                 self.sub(src, "NoteRef", targetGUID=self.note(m.uuid, m.text, m.author, m.created_at))
             self.values(src, {**doc_attrs.get(doc.uuid, {}), KIND_VARIABLE: doc.kind}, variables)
+        for el, data in kept:
+            sources_el.append(el)
+            self.kept.append(el)
+            for name, blob in data.items():
+                files.setdefault(f"sources/{name}", blob)
         return files
+
+    def _code_guids(self) -> set[str]:
+        return {code_guid(c) for c in self.project.tree()}
 
     def selection(self, src, doc, start: int, end: int, group, by_target) -> None:
         coders = {c.coder for c in group}

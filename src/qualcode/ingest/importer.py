@@ -11,7 +11,7 @@ from qualcode.ingest.readers import read_transcript
 
 KIND_ALIASES = {
     "interview": "interview", "focus-group": "focus_group", "focus_group": "focus_group",
-    "focusgroup": "focus_group", "other": "other",
+    "focusgroup": "focus_group", "other": "other", "text": "text", "document": "text", "survey": "survey",
 }
 FOCUS_HINTS = ("focusgroep", "focus group", "focus_group", "focusgroup", "groepsgesprek")
 
@@ -45,7 +45,7 @@ def normalise_kind(kind: str | None) -> str | None:
     try:
         return KIND_ALIASES[kind.lower()]
     except KeyError:
-        raise QualcodeError(f"unknown document kind '{kind}' (use interview, focus-group or other).") from None
+        raise QualcodeError(f"unknown document kind '{kind}' (use interview, focus-group, other, text or survey).") from None
 
 
 def import_files(

@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from qualcode.domain.codebook import CodeTree
@@ -91,6 +92,31 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
 
     def _changed(self) -> None:
         self._tree = None
+
+    # -- interchange (users, placeholders, case origins, anchors) --------------------------------
+    @cached_property
+    def users(self):
+        from qualcode.store.interop import Users
+
+        return Users(self)
+
+    @cached_property
+    def placeholders(self):
+        from qualcode.store.interop import Placeholders
+
+        return Placeholders(self)
+
+    @cached_property
+    def case_origins(self):
+        from qualcode.store.interop import CaseOrigins
+
+        return CaseOrigins(self)
+
+    @cached_property
+    def anchors(self):
+        from qualcode.store.interop import Anchors
+
+        return Anchors(self)
 
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
