@@ -138,6 +138,13 @@ def cmd_import(args) -> int:
                 else:
                     console.print(f"{r.status:9} {r.name}  ({r.turns} turns; speakers: {', '.join(r.speakers) or '-'})",
                                   highlight=False, markup=False)
+                    if r.status == "imported" and r.interviewers:
+                        console.print(f"          interviewer: {', '.join(r.interviewers)} (guessed: {r.interviewer_reason}; "
+                                      "correct with 'qualcode speakers --respondent NAME --interviewer NAME')",
+                                      highlight=False, markup=False)
+                    if r.status == "imported" and r.service:
+                        console.print(f"          not a speaker: {', '.join(r.service)} (a transcription service)",
+                                      highlight=False, markup=False)
 
         results = import_files(project, args.files, kind=args.kind, speaker_pattern=args.speaker_pattern,
                                interviewers=args.interviewer, name=args.name, keep_going=args.keep_going,

@@ -40,7 +40,8 @@ def read_transcript(path: str | Path, speaker_pattern: str | None = None) -> Par
         cues = parse_vtt(text, path) if fmt == "vtt" else parse_srt(text, path)
         if not cues:
             raise InputError(path, "the file has no cues with text.")
-        return ParsedTranscript(*_assemble(cues), source_format=fmt)
+        text, turns, times = _assemble(cues)
+        return ParsedTranscript(text, turns, source_format=fmt, times=times)
     return ParsedTranscript(text, detect_turns(text, speaker_pattern), source_format=fmt)
 
 
@@ -260,10 +261,12 @@ def _speakers(raw: list[tuple[int, int, str]]) -> list[Cue]:
 _SENTENCE_END = re.compile(r"[.?!…]['\"\u2019\u201d)]*$")
 
 
-def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
+def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn], list[tuple[int, int]]]:
     """Merge consecutive cues of one speaker and write the canonical text with turn offsets.
 
-    Cues without a speaker are merged until one ends a sentence, so captions read as sentences."""
+    Cues without a speaker are merged until one ends a sentence, so captions read as sentences.
+    Every cue's start time is kept as (offset of its first character, milliseconds), so a passage
+    inside a merged turn can still be cited to the second."""
     groups: list[list[Cue]] = []
     for cue in cues:
         if (
@@ -276,6 +279,7 @@ def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
             groups.append([cue])
     parts: list[str] = []
     turns: list[ParsedTurn] = []
+    times: list[tuple[int, int]] = []
     pos = 0
     for group in groups:
         speaker = group[0].speaker
@@ -284,7 +288,12 @@ def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
         if parts:
             pos += 2  # the "\n\n" separator
         start = pos + len(prefix)
+        offset = start
+        for c in group:
+            if not times or times[-1][1] != c.start_ms:
+                times.append((offset, c.start_ms))
+            offset += len(c.text) + 1
         parts.append(prefix + body)
         pos += len(prefix) + len(body)
         turns.append(ParsedTurn(speaker, start, pos, group[0].start_ms, group[-1].end_ms))
-    return "\n\n".join(parts), turns
+    return "\n\n".join(parts), turns, times
