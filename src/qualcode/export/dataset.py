@@ -150,8 +150,8 @@ class ExportData:
         return " & ".join(self.pseudo.speaker(s) for s in p.speakers)
 
     def turn_label(self, p: Passage) -> str:
-        if not p.turns:
-            return ""
+        if not p.turns or (p.page and self.documents[p.document].kind == "text"):
+            return ""  # a report's passage is found by its page, not by a paragraph count
         first, last = p.turns[0] + 1, p.turns[-1] + 1
         return f"turn {first}" if first == last else f"turns {first}–{last}"
 

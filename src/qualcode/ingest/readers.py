@@ -21,7 +21,7 @@ from qualcode.ingest.turns import detect_turns, is_role_label
 
 SUPPORTED_SUFFIXES = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-    ".docx": "docx", ".vtt": "vtt", ".srt": "srt",
+    ".docx": "docx", ".vtt": "vtt", ".srt": "srt", ".pdf": "pdf", ".odt": "odt", ".rtf": "rtf",
 }  # fmt: skip
 
 
@@ -33,8 +33,13 @@ def read_transcript(path: str | Path, speaker_pattern: str | None = None) -> Par
     if fmt is None:
         suffix = path.suffix or "(none)"
         raise InputError(
-            path, f"unsupported file type '{suffix}'; qualcode reads .txt, .md, .docx, .vtt and .srt."
+            path, f"unsupported file type '{suffix}'; qualcode reads .txt, .md, .docx, .vtt, .srt, .pdf, .odt "
+            "and .rtf (and survey answers in .csv or .xlsx with 'qualcode import-survey')."
         )
+    if fmt in ("pdf", "odt", "rtf"):
+        from qualcode.ingest.office_readers import READERS
+
+        return READERS[path.suffix.lower()](path, speaker_pattern)
     text = read_docx_text(path) if fmt == "docx" else read_text_file(path)
     if fmt in ("vtt", "srt"):
         cues = parse_vtt(text, path) if fmt == "vtt" else parse_srt(text, path)

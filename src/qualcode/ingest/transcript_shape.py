@@ -40,11 +40,9 @@ def labelled_share(text: str, turns: list) -> float:
         return 0.0
     turn_lines = {bisect.bisect_right(starts, t.start) - 1 for t in turns if t.speaker}
     labelled = 0
-    for k, (first, last) in enumerate(paragraphs):
+    for first, last in paragraphs:
         if first in turn_lines or (first + 1 <= last and first + 1 in turn_lines):
             labelled += 1
-        elif first == last and k + 1 < len(paragraphs) and paragraphs[k + 1][0] in turn_lines:
-            labelled += 1  # a label alone in its paragraph ('Name  0:05', then the text)
     return labelled / len(paragraphs)
 
 
