@@ -146,3 +146,14 @@ def test_bad_odt_and_rtf(tmp_path):
     rtf.write_text("plain text", encoding="utf-8")
     with pytest.raises(InputError, match=r"x.rtf.*not an RTF"):
         read_transcript(rtf)
+
+
+def test_kind_text_imports_a_txt_without_speakers(tmp_path):
+    path = tmp_path / "comments.txt"
+    path.write_text("Covid: the numbers went up.\n\nPfizer: they made billions.\n", encoding="utf-8")
+    project = tmp_path / "p.qualcode"
+    assert main(["init", str(project)]) == 0
+    assert main(["import", str(project), str(path), "--kind", "text"]) == 0
+    with Project.open(project) as p:
+        (doc,) = p.documents()
+        assert doc.kind == "text" and p.cases() == [] and doc.turns == 2

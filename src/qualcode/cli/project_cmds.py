@@ -23,10 +23,11 @@ def register(sub) -> None:
                    help="with --from-refi: parse every text source for speaker turns (default: only clear transcripts)")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt)")
+    p = sub.add_parser("import", help="import transcripts and documents (.txt .md .docx .vtt .srt .pdf .odt .rtf)")
     p.add_argument("project")
     p.add_argument("files", nargs="+")
-    p.add_argument("--kind", help="interview, focus-group or other (default: guessed from name and speakers)")
+    p.add_argument("--kind", help="interview, focus-group, other (a transcript) or text (not a transcript: no "
+                   "speakers); default: guessed from the name, the speakers and the shape of the text")
     p.add_argument("--speaker-pattern", help="regex with a named group 'speaker' matched at line starts")
     p.add_argument("--interviewer", action="append", default=[], help="a speaker label that is the interviewer")
     p.add_argument("--name", help="document name (one file only; default from the file name)")

@@ -87,7 +87,12 @@ def import_files(
             parsed = read_transcript(path, speaker_pattern=speaker_pattern)
             if not parsed.text.strip():
                 raise InputError(path, "the transcript has no text")
-            turns, guess = settle_roles(parsed.text, parsed.turns, list(interviewers))
+            turns = parsed.turns
+            if kind == "text" and speaker_pattern is None:  # the user says it is no transcript
+                from qualcode.ingest.turns import paragraph_turns
+
+                turns = paragraph_turns(parsed.text)
+            turns, guess = settle_roles(parsed.text, turns, list(interviewers))
             speakers = sorted({t.speaker for t in turns if t.speaker})
             doc_kind = kind or parsed.kind or guess_kind(path, len(speakers))
             with project.transaction():
