@@ -175,15 +175,9 @@ class _Writer:
         """The cases a REFI-QDA file should hold: all but speakers found only in texts that are not
         transcripts (a label-like line in a report or a comment is not a person) — unless they came
         from a REFI-QDA file or were given attributes."""
-        from qualcode.domain.models import TRANSCRIPT_KINDS
-
-        p = self.project
-        kinds = {d.uuid: d.kind for d in p.documents()}
-        speaks: dict[str, set[bool]] = {}
-        for case, doc in p.db.execute("SELECT DISTINCT case_uuid, document FROM turns WHERE case_uuid IS NOT NULL"):
-            speaks.setdefault(case, set()).add(kinds.get(doc) in TRANSCRIPT_KINDS)
-        from_refi = p.case_origins.of("refi")
-        return [c for c in cases if True in speaks.get(c.uuid, {True}) or c.uuid in from_refi or c.attributes]
+        origins = self.project.case_origins
+        invented = origins.only_in_non_transcripts() - origins.of("refi")
+        return [c for c in cases if c.uuid not in invented or c.attributes]
 
     def cases(self, root, cases, variables, by_target) -> None:
         self.cases_written = len(cases)

@@ -82,6 +82,16 @@ class CaseOrigins:
     def of(self, origin: str) -> set[str]:
         return {u for (u,) in self.db.execute("SELECT case_uuid FROM case_origins WHERE origin = ?", [origin])}
 
+    def only_in_non_transcripts(self) -> set[str]:
+        """Cases that speak only in documents that are not transcripts (label-like lines in a report)."""
+        from qualcode.domain.models import TRANSCRIPT_KINDS
+
+        marks = ",".join("?" for _ in TRANSCRIPT_KINDS)
+        rows = self.db.execute(
+            f"SELECT t.case_uuid, max(d.kind IN ({marks})) FROM turns t JOIN documents d ON d.uuid = t.document "
+            "WHERE t.case_uuid IS NOT NULL GROUP BY t.case_uuid", list(TRANSCRIPT_KINDS))
+        return {case for case, in_transcript in rows if not in_transcript}
+
 
 class Anchors:
     def __init__(self, project):
