@@ -2,17 +2,19 @@
 
 A corpus of comments, a paper or a report has lines such as ``Covid: …`` or ``10 Ms. Ash`` that look
 like speaker labels; treated as turns they invent respondents that never existed. A transcript has a
-label at the start of most of its paragraphs (blank-line separated blocks; the lines themselves when
-the text has no blank lines).
+label at the start of most of its paragraphs (blank-line separated blocks; in a text without blank
+lines, runs of lines broken where a line ends a sentence or stops short).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 
 from qualcode.ingest.turns import detect_turns, paragraph_turns
 
 MIN_SHARE = 0.5
+_ENDS = re.compile(r"[.!?…:;'\"’”)\]]$")
 
 
 def labelled_share(text: str, turns: list) -> float:
@@ -27,7 +29,16 @@ def labelled_share(text: str, turns: list) -> float:
     if not body:
         return 0.0
     if not any(blank[body[0]:body[-1]]):
-        paragraphs = [(i, i) for i, b in enumerate(blank) if not b]
+        # no blank lines: a line opens a paragraph when the line before it ends a sentence or stops
+        # short (a hard-wrapped turn goes on over full lines that end mid-sentence)
+        full = sorted(len(lines[i].rstrip()) for i in body)[(3 * len(body)) // 4]
+        paragraphs, first = [], body[0]
+        for prev, i in zip(body, body[1:]):
+            line = lines[prev].rstrip()
+            if _ENDS.search(line) or len(line) < 0.7 * full:
+                paragraphs.append((first, prev))
+                first = i
+        paragraphs.append((first, body[-1]))
     else:
         paragraphs, first = [], None
         for i, b in enumerate(blank + [True]):
