@@ -91,3 +91,18 @@ def test_bad_input_names_the_file_and_leaves_the_project_unchanged(tmp_path, cap
     assert re.search(message, capsys.readouterr().err.replace("\n", " "))
     with Project.open(project) as p:
         assert p.documents() == [] and p.cases() == []
+
+
+def test_survey_respondents_are_real_cases_in_a_refi_export(tmp_path):
+    from qualcode.export.refi_project import export_refi_project
+    from test_refi_support import qde_of
+
+    project = tmp_path / "p.qualcode"
+    main(["init", str(project)])
+    main(["import-survey", str(project), str(_csv(tmp_path, CSV.replace("leeftijd;schooltype;", "").replace(
+        "41;basisschool;", "").replace("35;sbo;", "").replace("52;basisschool;", "")))])
+    with Project.open(project) as p:
+        assert all(not c.attributes for c in p.cases())
+        export_refi_project(p, tmp_path / "out.qdpx")
+    xml = qde_of(tmp_path / "out.qdpx").decode()
+    assert 'name="respondent 1"' in xml and 'name="respondent 3"' in xml

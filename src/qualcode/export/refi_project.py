@@ -172,11 +172,11 @@ class _Writer:
                 self.sub(vv, "TextValue", str(value))
 
     def real_cases(self, cases) -> list:
-        """The cases a REFI-QDA file should hold: all but speakers found only in texts that are not
-        transcripts (a label-like line in a report or a comment is not a person) — unless they came
-        from a REFI-QDA file or were given attributes."""
+        """The cases a REFI-QDA file should hold: all but speakers found only in documents of kind
+        ``text`` (a label-like line in a report or a comment is not a person) — unless they came from
+        a REFI-QDA file or were given attributes."""
         origins = self.project.case_origins
-        invented = origins.only_in_non_transcripts() - origins.of("refi")
+        invented = origins.only_in_plain_texts() - origins.of("refi")
         return [c for c in cases if c.uuid not in invented or c.attributes]
 
     def cases(self, root, cases, variables, by_target) -> None:
