@@ -166,3 +166,40 @@ def test_documents_lists_placeholders(tmp_path, capsys):
     assert main(["documents", str(tmp_path / "p.qualcode")]) == 0
     out = capsys.readouterr().out
     assert "lesson.mp4" in out and "not codable" in out
+
+
+def test_a_pdf_whose_text_is_imported_goes_back_as_the_same_pdf(tmp_path):
+    rep = "ffffffff-0000-0000-0000-000000000002"
+    pdf_guid = "ffffffff-0000-0000-0000-000000000001"
+    pdf = (f'<PDFSource guid="{pdf_guid}" name="beleid.pdf" path="internal://{pdf_guid}.pdf">'
+           '<Description>Beleidsplan</Description>'
+           '<PDFSelection guid="ffffffff-0000-0000-0000-000000000003" page="1" firstX="1" firstY="1" secondX="9" secondY="9">'
+           f'<Coding guid="ffffffff-0000-0000-0000-000000000004" creatingUser="{ANNA}">'
+           '<CodeRef targetGUID="C0000000-0000-0000-0000-000000000001"/></Coding></PDFSelection>'
+           f'<Representation guid="{rep}" name="beleid.txt" plainTextPath="internal://{rep}.txt">'
+           + selection("ffffffff-0000-0000-0000-000000000005", 0, 6) + '</Representation></PDFSource>')
+    blob = b"%PDF-1.4 fake pdf bytes"
+    qdpx = make_qdpx(tmp_path / "in.qdpx", project_xml(pdf, users=USERS),
+                     {f"sources/{rep}.txt": "Beleid voor de komende jaren.", f"sources/{pdf_guid}.pdf": blob})
+    report = import_refi_project(qdpx, tmp_path / "p.qualcode", "en")
+    assert "PDF region" in " ".join(report.not_imported)  # the region cannot be coded here...
+    with Project.open(tmp_path / "p.qualcode") as p:
+        (doc,) = p.documents()
+        assert doc.uuid == rep and p.placeholders.all() == []
+        (wrapper,) = p.placeholders.all(wrappers=True)
+        assert wrapper["document"] == rep
+        (c,) = p.codings()
+        assert c.text == "Beleid"
+        export_refi_project(p, tmp_path / "out.qdpx")
+    out = qde_of(tmp_path / "out.qdpx")
+    validate(out, "Project.xsd")
+    text = out.decode()
+    assert "<TextSource" not in text and f'<PDFSource guid="{pdf_guid}"' in text
+    assert "ffffffff-0000-0000-0000-000000000004" in text  # ...but it is handed back with its coding
+    assert f'<Representation guid="{rep}"' in text and 'startPosition="0" endPosition="6"' in text
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:
+        assert zf.read(f"sources/{pdf_guid}.pdf") == blob
+    import_refi_project(tmp_path / "out.qdpx", tmp_path / "q.qualcode", "en")
+    with Project.open(tmp_path / "q.qualcode") as q:
+        assert [d.uuid for d in q.documents()] == [rep] and len(q.codings()) == 1
+        assert len(q.placeholders.all(wrappers=True)) == 1

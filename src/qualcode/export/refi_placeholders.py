@@ -10,13 +10,13 @@ from __future__ import annotations
 from qualcode.ingest.refi_xml import local, norm_guid
 
 
-def placeholder_sources(project, ns: str, code_guids: set[str], variable_guids: set[str]):
-    """[(element, {file name: bytes})] for every placeholder of ``project``."""
+def placeholder_sources(project, ns: str, code_guids: set[str], variable_guids: set[str], wrappers: bool = False):
+    """[(element, {file name: bytes}, row)] for every placeholder of ``project`` (or every wrapper)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     out = []
-    for row in project.placeholders.all():
+    for row in project.placeholders.all(wrappers=wrappers):
         el = etree.fromstring(row["element"].encode("utf-8"), parser)
         for node in el.iter():
             if isinstance(node.tag, str):
@@ -31,8 +31,17 @@ def placeholder_sources(project, ns: str, code_guids: set[str], variable_guids: 
                 value.getparent().remove(value)
         etree.cleanup_namespaces(el)
         files = {name: project.placeholders.file(row["guid"], name) for name in row["files"]}
-        out.append((el, files))
+        out.append((el, files, row))
     return out
+
+
+def wrap(wrapper, text_source, ns: str) -> None:
+    """Put a document's <TextSource> into its PDF's element as the <Representation> (after the
+    Description and the PDF regions, as the schema orders it)."""
+    text_source.getparent().remove(text_source)
+    text_source.tag = f"{{{ns}}}Representation"
+    at = sum(1 for c in wrapper if local(c) in ("Description", "PDFSelection"))
+    wrapper.insert(at, text_source)
 
 
 def prune_note_refs(elements, ns: str, note_guids: set[str]) -> None:

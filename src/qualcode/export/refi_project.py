@@ -46,7 +46,8 @@ class _Writer:
         self.users: dict[str, str] = {}  # name -> guid
         self.known_users = project.users.guids()
         self.user_ids = project.users.ids()
-        self.kept: list = []  # placeholder elements written back
+        self.kept: list = []  # placeholder elements written back (and PDF elements around documents)
+        self.kept_count = 0
         self.notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, text, author, created)
 
     def sub(self, parent, tag: str, text: str | None = None, **attrs):
@@ -125,8 +126,8 @@ class _Writer:
             root.remove(users_el)
         summary = {"documents": len(docs), "codes": len(p.tree()), "codings": len(codings),
                    "cases": self.cases_written, "memos": len(memos), "users": len(self.users)}
-        if self.kept:
-            summary["placeholders"] = len(self.kept)
+        if self.kept_count:
+            summary["placeholders"] = self.kept_count
         return xml_bytes(root), files, summary
 
     def _insert_before(self, root, el, later: tuple[str, ...]) -> None:
@@ -202,7 +203,9 @@ class _Writer:
         from qualcode.export.refi_placeholders import placeholder_sources
 
         files: dict[str, bytes] = {}
-        kept = placeholder_sources(self.project, PROJECT_NS, self._code_guids(), {g for g, _ in variables.values()})
+        args = (self.project, PROJECT_NS, self._code_guids(), {g for g, _ in variables.values()})
+        kept = placeholder_sources(*args)
+        wrappers = {row["document"]: (el, data) for el, data, row in placeholder_sources(*args, wrappers=True)}
         if not docs and not kept:
             return files
         doc_attrs = self.project.attributes("document")
@@ -219,7 +222,17 @@ class _Writer:
             for m in by_target.get(("document", doc.uuid), []):
                 self.sub(src, "NoteRef", targetGUID=self.note(m.uuid, m.text, m.author, m.created_at))
             self.values(src, {**doc_attrs.get(doc.uuid, {}), KIND_VARIABLE: doc.kind}, variables)
-        for el, data in kept:
+            if doc.uuid in wrappers:  # a PDF's text: handed back inside its PDFSource
+                from qualcode.export.refi_placeholders import wrap
+
+                el, data = wrappers[doc.uuid]
+                src.addprevious(el)
+                wrap(el, src, PROJECT_NS)
+                self.kept.append(el)
+                for name, blob in data.items():
+                    files.setdefault(f"sources/{name}", blob)
+        self.kept_count = len(kept)
+        for el, data, _row in kept:
             sources_el.append(el)
             self.kept.append(el)
             for name, blob in data.items():

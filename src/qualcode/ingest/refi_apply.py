@@ -87,10 +87,16 @@ class _Apply:
         self.report.count("users", len(self.refi.users), len({n for n in self.refi.users.values()}))
 
     def keep_placeholders(self) -> None:
+        n = 0
         for k in self.placeholders:
+            if k.wraps:  # the PDF around an imported text: handed back around that document
+                if self.doc_map.get(k.guid):
+                    self.project.placeholders.add(k.guid, k.name, k.kind, k.element, k.files, self.file_name,
+                                                  document=self.doc_map[k.guid])
+                continue
             self.project.placeholders.add(k.guid, k.name, k.kind, k.element, k.files, self.file_name)
             self.placeholder_guids.add(k.guid)
-        n = len(self.placeholders)
+            n += 1
         self.report.count("sources", sum(self.refi.source_counts.values()),
                           len({d for d in self.doc_map.values() if d}) + n)
         if n:

@@ -26,6 +26,7 @@ class KeptSource:
     element: str  # the source's XML, as in the file
     files: dict[str, bytes] = field(default_factory=dict)  # file name under sources/ -> bytes
     why: str = ""
+    wraps: bool = False  # a PDF whose text representation became a document: kept around that document
 
 
 def _internal(ref: str) -> bool:
@@ -44,6 +45,8 @@ def keep_unimported(archive, refi, loaded, base: str, report) -> list[KeptSource
         if id(src) in imported:
             for label, n in src.skipped.items():
                 refi.skipped[label] += n
+            if src.kind == "PDF" and src.guid:
+                kept.append(_wrapper(archive, src, base))
             continue
         files: dict[str, bytes] = {}
         for el in src.element.iter():
@@ -59,6 +62,8 @@ def keep_unimported(archive, refi, loaded, base: str, report) -> list[KeptSource
         guid = src.guid or derived_guid("placeholder", src.name, str(src.element.sourceline))
         kept.append(KeptSource(guid, src.name or guid, src.kind,
                                etree.tostring(src.element, encoding="unicode", with_tail=False), files, why))
+    wrappers = [k for k in kept if k.wraps]
+    kept = [k for k in kept if not k.wraps]
     if kept:
         kinds = Counter(k.kind for k in kept)
         sels = sum(1 for k in kept for e in _elements(k) if local(e).endswith("Selection"))
@@ -71,7 +76,26 @@ def keep_unimported(archive, refi, loaded, base: str, report) -> list[KeptSource
         names = ", ".join(f"'{t.name or t.guid}'" for t in lost_texts[:8])
         report.not_imported.append(f"{len(lost_texts)} text(s) of an imported source with a missing or empty "
                                    f"file: {names}.")
-    return kept
+    return kept + wrappers
+
+
+def _wrapper(archive, src, base: str) -> KeptSource:
+    """The PDFSource element without its <Representation> (that text is a document), and the PDF file."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    el = deepcopy(src.element)
+    for rep in [c for c in el if local(c) == "Representation"]:
+        el.remove(rep)
+    files: dict[str, bytes] = {}
+    ref = el.get("path")
+    if ref and _internal(ref):
+        entry = archive.find_source(ref, base)
+        if entry:
+            files[posixpath.basename(entry)] = archive.read(entry)
+    return KeptSource(src.guid, src.name or src.guid, src.kind, etree.tostring(el, encoding="unicode", with_tail=False),
+                      files, "its text is a document", wraps=True)
 
 
 def _elements(kept: KeptSource):

@@ -45,25 +45,30 @@ class Placeholders:
         self.project = project
         self.db = project.db
 
-    def add(self, guid: str, name: str, kind: str, element: str, files: dict[str, bytes], source: str) -> bool:
-        """Keep a source qualcode cannot code. False (nothing changed) when its GUID is already kept."""
+    def add(self, guid: str, name: str, kind: str, element: str, files: dict[str, bytes], source: str,
+            document: str | None = None) -> bool:
+        """Keep a source qualcode cannot code (or, with ``document``, the PDF element around that
+        document's text). False (nothing changed) when its GUID is already kept."""
         cur = self.db.execute(
-            "INSERT OR IGNORE INTO placeholders (guid, name, kind, element, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [guid, name, kind, element, source, now()])
+            "INSERT OR IGNORE INTO placeholders (guid, name, kind, element, source, imported_at, document) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", [guid, name, kind, element, source, now(), document])
         if not cur.rowcount:
             return False
         self.db.conn.executemany("INSERT INTO placeholder_files (placeholder, entry, data) VALUES (?, ?, ?)",
                                  [(guid, entry, data) for entry, data in sorted(files.items())])
         return True
 
-    def all(self) -> list[dict]:
-        """Every placeholder: guid, name, kind, element (XML text), source, imported_at, files (entry names)."""
+    def all(self, wrappers: bool = False) -> list[dict]:
+        """Every placeholder (or, with ``wrappers``, every wrapper of a document): guid, name, kind,
+        element (XML text), source, imported_at, document, files (entry names)."""
         files: dict[str, list[str]] = {}
         for guid, entry in self.db.execute("SELECT placeholder, entry FROM placeholder_files ORDER BY entry"):
             files.setdefault(guid, []).append(entry)
-        rows = self.db.execute("SELECT guid, name, kind, element, source, imported_at FROM placeholders ORDER BY name, guid")
-        return [{"guid": g, "name": n, "kind": k, "element": e, "source": s, "imported_at": t, "files": files.get(g, [])}
-                for g, n, k, e, s, t in rows]
+        rows = self.db.execute(
+            "SELECT guid, name, kind, element, source, imported_at, document FROM placeholders "
+            f"WHERE document IS {'NOT ' if wrappers else ''}NULL ORDER BY name, guid")
+        return [{"guid": g, "name": n, "kind": k, "element": e, "source": s, "imported_at": t, "document": d,
+                 "files": files.get(g, [])} for g, n, k, e, s, t, d in rows]
 
     def file(self, guid: str, entry: str) -> bytes | None:
         row = self.db.execute("SELECT data FROM placeholder_files WHERE placeholder = ? AND entry = ?",
