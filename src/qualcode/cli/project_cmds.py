@@ -268,6 +268,7 @@ def cmd_show(args) -> int:
         doc = project.document(args.document)
         turns = project.turns(doc.uuid)
         roles = {c.uuid: c.role for c in project.cases()}
+        pages = project.anchors.index("page")
     first, last = 1, len(turns)
     if args.turns:
         try:
@@ -282,7 +283,7 @@ def cmd_show(args) -> int:
             "sha256": doc.sha256, "source_format": doc.source_format,
             "turns": [
                 {"turn": i, "speaker": t.speaker, "role": roles.get(t.case), "timestamp_ms": t.timestamp_ms,
-                 "start": t.start, "end": t.end, "text": doc.text[t.start:t.end]}
+                 "page": pages.at(doc.uuid, t.start), "start": t.start, "end": t.end, "text": doc.text[t.start:t.end]}
                 for i, t in chosen
             ],
         })
@@ -292,6 +293,8 @@ def cmd_show(args) -> int:
         console.print(doc.text, highlight=False, markup=False)
     for i, t in chosen:
         stamp = f" [dim]{ms(t.timestamp_ms)}[/]" if t.timestamp_ms is not None else ""
+        page = pages.at(doc.uuid, t.start)
+        stamp += f" [dim]p. {page}[/]" if page is not None else ""
         console.print(f"\n[bold cyan]{i:>3}[/] [bold]{escape(t.speaker or '-')}[/]{stamp} [dim]{t.start}-{t.end}[/]",
                       highlight=False)
         console.print(doc.text[t.start:t.end], highlight=False, markup=False)

@@ -94,3 +94,48 @@ class CaseOrigins:
             "SELECT t.case_uuid, min(d.kind = 'text') FROM turns t JOIN documents d ON d.uuid = t.document "
             "WHERE t.case_uuid IS NOT NULL GROUP BY t.case_uuid")
         return {case for case, only_text in rows if only_text}
+
+
+class Anchors:
+    def __init__(self, project):
+        self.project = project
+        self.db = project.db
+
+    def add(self, document: str, kind: str, marks) -> None:
+        """Record ``marks`` [(position, value)] of ``kind`` in ``document`` (a later mark at a position wins)."""
+        if kind not in ANCHOR_KINDS:
+            raise ValueError(f"unknown anchor kind {kind!r}")
+        self.db.conn.executemany("INSERT OR REPLACE INTO anchors (document, kind, pos, value) VALUES (?, ?, ?, ?)",
+                                 [(document, kind, int(p), int(v)) for p, v in marks])
+
+    def of(self, document: str, kind: str) -> list[tuple[int, int]]:
+        return [tuple(r) for r in self.db.execute(
+            "SELECT pos, value FROM anchors WHERE document = ? AND kind = ? ORDER BY pos", [document, kind])]
+
+    def index(self, kind: str) -> "AnchorIndex":
+        """All anchors of ``kind``, for looking many passages up quickly."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for doc, pos, value in self.db.execute(
+                "SELECT document, pos, value FROM anchors WHERE kind = ? ORDER BY document, pos", [kind]):
+            out.setdefault(doc, []).append((pos, value))
+        return AnchorIndex(out)
+
+
+class AnchorIndex:
+    """Anchors per document; :meth:`span` gives the values in force over a passage."""
+
+    def __init__(self, by_doc: dict[str, list[tuple[int, int]]]):
+        self.by_doc = by_doc
+        self.keys = {d: [p for p, _ in marks] for d, marks in by_doc.items()}
+
+    def at(self, document: str, pos: int) -> int | None:
+        """The value of the last anchor at or before ``pos`` (None before the first)."""
+        keys = self.keys.get(document)
+        if not keys:
+            return None
+        i = bisect.bisect_right(keys, pos) - 1
+        return self.by_doc[document][i][1] if i >= 0 else None
+
+    def span(self, document: str, start: int, end: int) -> tuple[int | None, int | None]:
+        """(value at ``start``, value at the last character of the passage)."""
+        return self.at(document, start), self.at(document, max(start, end - 1))
