@@ -86,3 +86,16 @@ def test_samples_hold_what_the_round_trip_compares():
 # --- sets and notes ---------------------------------------------------------------------------------
 # Sets (<Sets>, also from .qdc codebooks) and notes (<Notes>, memo dates) are compared here by the
 # helper who owns them (issue 19): add their keys to snapshot() or a test below this line.
+
+
+def test_a_real_project_unpacked_imports_from_its_bare_qde(tmp_path):
+    """The qc demo, unzipped: project.qde with sources/ beside it gives what the .qdpx gives."""
+    import zipfile
+
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(SAMPLES / "cproctor_demo.qdpx") as zf:
+        zf.extractall(folder)
+    import_refi_project(SAMPLES / "cproctor_demo.qdpx", tmp_path / "zip.qualcode", "en")
+    import_refi_project(folder / "project.qde", tmp_path / "bare.qualcode", "en")
+    a, b = snapshot(tmp_path / "zip.qualcode"), snapshot(tmp_path / "bare.qualcode")
+    assert a["codings"] and a["documents"] == b["documents"] and a["codings"] == b["codings"]

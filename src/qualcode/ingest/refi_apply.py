@@ -221,8 +221,15 @@ class _Apply:
             self.report.warnings.append(f"{dupes} coding(s) repeat another (same coder, code and passage) and were kept once.")
         xml_sels = sum(len(t.selections) for t in self.refi.texts)
         xml_all = sum(len(s.codings) for t in self.refi.texts for s in t.selections) + sum(len(t.whole) for t in self.refi.texts)
+        # the selections of texts kept in a placeholder are not codings here, but they are not lost
+        loaded = {id(lt.text.source) for lt in self.texts}
+        kept = [t for t in self.refi.texts if t.missing and id(t.source) not in loaded]
+        kept_sels = sum(len(t.selections) for t in kept)
+        kept_codings = sum(len(s.codings) for t in kept for s in t.selections) + sum(len(t.whole) for t in kept)
         self.report.count("text selections", xml_sels, placed)
         self.report.count("codings", xml_all, added)
+        if kept_sels or kept_codings:
+            self.report.count("  codings kept in placeholders", kept_codings, kept_codings)
 
     def new_coding(self, c, doc, start, end, memo, sel, taken, where):
         code = self.code_map.get(c.code)
