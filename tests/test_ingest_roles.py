@@ -8,7 +8,6 @@ import pytest
 
 from qualcode.cli.main import main
 from qualcode.export.quotes import build_quote_book
-from qualcode.ingest.model import ParsedTurn
 from qualcode.ingest.readers import read_transcript
 from qualcode.ingest.roles import guess_interviewer, settle_roles
 from qualcode.store.project import Project

@@ -94,8 +94,9 @@ def test_bad_input_names_the_file_and_leaves_the_project_unchanged(tmp_path, cap
 
 
 def test_survey_respondents_are_real_cases_in_a_refi_export(tmp_path):
-    from qualcode.export.refi_project import export_refi_project
     from test_refi_support import qde_of
+
+    from qualcode.export.refi_project import export_refi_project
 
     project = tmp_path / "p.qualcode"
     main(["init", str(project)])

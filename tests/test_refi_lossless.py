@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import zipfile
 
-from test_refi_support import make_qdpx, project_xml, qde_of, selection, text_source, validate
+from test_refi_support import (
+    make_qdpx,
+    project_xml,
+    qde_of,
+    selection,
+    text_source,
+    validate,
+)
 
 from qualcode.cli.main import main
 from qualcode.export.refi_project import export_refi_project

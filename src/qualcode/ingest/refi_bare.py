@@ -41,7 +41,7 @@ class BareQde:
                     self.entries[f"sources/{f.name}"] = f
         self._lower = {n.lower(): n for n in self.entries}
 
-    def __enter__(self) -> "BareQde":
+    def __enter__(self) -> BareQde:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,6 @@ become a respondent.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from statistics import median
 
@@ -53,7 +52,6 @@ def settle_roles(text: str, turns: list, given: list[str] | tuple = ()) -> tuple
     return turns, guess
 
 
-_WORDS = re.compile(r"\w+")
 
 
 def guess_interviewer(text: str, turns: list) -> tuple[str, str] | None:
@@ -69,7 +67,7 @@ def guess_interviewer(text: str, turns: list) -> tuple[str, str] | None:
             order.append(t.speaker)
         s["turns"] += 1
         s["questions"] += "?" in body
-        s["words"].append(len(_WORDS.findall(body)))
+        s["words"].append(len(body.split()))
     people = [p for p in order if stats[p]["turns"] >= 2]
     if len(people) < 2:
         return None

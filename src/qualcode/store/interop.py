@@ -112,7 +112,7 @@ class Anchors:
         return [tuple(r) for r in self.db.execute(
             "SELECT pos, value FROM anchors WHERE document = ? AND kind = ? ORDER BY pos", [document, kind])]
 
-    def index(self, kind: str) -> "AnchorIndex":
+    def index(self, kind: str) -> AnchorIndex:
         """All anchors of ``kind``, for looking many passages up quickly."""
         out: dict[str, list[tuple[int, int]]] = {}
         for doc, pos, value in self.db.execute(
