@@ -72,7 +72,17 @@ def seed_paragraphs() -> list[list[str]] | None:
     return [p.split() for p in paras]
 
 
+def available_engines() -> tuple[str, ...]:
+    import importlib.util
+
+    missing = [e for e in ENGINES if importlib.util.find_spec(e) is None]
+    if missing:
+        print(f"not installed, left out: {', '.join(missing)} (pip install '.[bench]')", file=sys.stderr)
+    return tuple(e for e in ENGINES if e not in missing)
+
+
 def main() -> None:
+    engines = available_engines()
     cases: list[tuple[str, Path, str | None]] = []
     for pdf in sorted(FIXTURES.glob("*.pdf")):
         truth = pdf.with_suffix(".truth.txt")
@@ -88,9 +98,9 @@ def main() -> None:
     cases += [(f"real: {p.name}", p, None) for p in REAL if p.is_file()]
 
     rows = []
-    totals = {(e, c): [] for e in ENGINES for c in (False, True)}
+    totals = {(e, c): [] for e in engines for c in (False, True)}
     for label, pdf, truth in cases:
-        for engine in ENGINES:
+        for engine in engines:
             for clean in (False, True):
                 r = measure(pdf, truth, engine, clean)
                 if truth is not None:
@@ -106,8 +116,8 @@ def main() -> None:
             summary.append(f"| {engine}{' + clean-up' if clean else ' (raw)'} | "
                            f"{sum(r['accuracy'] for r in rs) / len(rs):.3f} | {sum(r['broken'] for r in rs)} | "
                            f"{sum(r['running'] for r in rs)} |")
-    base = {e: sum(r["seconds"] for r in totals[(e, False)]) for e in ENGINES}
-    ratio = base["pdfplumber"] / base["pypdf"] if base["pypdf"] else float("nan")
+    base = {e: sum(r["seconds"] for r in totals[(e, False)]) for e in engines}
+    ratio = base["pdfplumber"] / base["pypdf"] if "pdfplumber" in base and base["pypdf"] else float("nan")
     md = f"""## PDF text extraction (`benchmarks/bench_pdf.py`)
 
 pypdf and pdfplumber read the same PDFs: committed fixtures (two columns and one, a running header
