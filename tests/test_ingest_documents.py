@@ -78,9 +78,9 @@ def test_a_report_pdf_imports_as_text_and_quotes_cite_its_page(tmp_path, codeboo
     assert main(["init", str(project), "--codebook", str(codebook_file)]) == 0
     assert main(["import", str(project), str(FIX / "pdf" / "report_two_columns.pdf")]) == 0
     with Project.open(project) as p:
-        (doc,) = p.documents()
-        assert doc.kind == "text" and doc.respondents == () and p.cases() == []
-        text = p.document(doc.uuid).text
+        (doc,) = p.documents.list()
+        assert doc.kind == "text" and doc.respondents == () and p.cases.list() == []
+        text = p.documents.get(doc.uuid).text
         marks = p.anchors.of(doc.uuid, "page")
         assert [n for _, n in marks] == [1, 2]
     second = marks[1][0]
@@ -155,5 +155,5 @@ def test_kind_text_imports_a_txt_without_speakers(tmp_path):
     assert main(["init", str(project)]) == 0
     assert main(["import", str(project), str(path), "--kind", "text"]) == 0
     with Project.open(project) as p:
-        (doc,) = p.documents()
-        assert doc.kind == "text" and p.cases() == [] and doc.turns == 2
+        (doc,) = p.documents.list()
+        assert doc.kind == "text" and p.cases.list() == [] and doc.turns == 2

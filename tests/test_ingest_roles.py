@@ -61,12 +61,12 @@ def test_real_education_interview_gets_its_interviewer_and_no_automation_respond
     out = capsys.readouterr().out
     assert "interviewer: Max Bigman (guessed:" in out and "not a speaker: Automation" in out
     with Project.open(project) as p:
-        roles = {c.name: c.role for c in p.cases()}
+        roles = {c.name: c.role for c in p.cases.list()}
         assert roles == {"Max Bigman": "interviewer", "admin-1": "respondent"}
     # the correction stays 'speakers'
     assert main(["speakers", str(project), "--interviewer", "admin-1", "--respondent", "Max Bigman"]) == 0
     with Project.open(project) as p:
-        assert {c.name: c.role for c in p.cases()} == {"Max Bigman": "respondent", "admin-1": "interviewer"}
+        assert {c.name: c.role for c in p.cases.list()} == {"Max Bigman": "respondent", "admin-1": "interviewer"}
 
 
 VTT = """WEBVTT

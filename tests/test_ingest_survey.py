@@ -29,20 +29,20 @@ def test_each_open_column_is_a_document_with_a_turn_per_respondent(tmp_path, cap
     out = capsys.readouterr().out
     assert "3 respondents (column 'respondent')" in out and "(3 answers)" in out and "(2 answers)" in out
     with Project.open(project) as p:
-        docs = {d.name: d for d in p.documents()}
+        docs = {d.name: d for d in p.documents.list()}
         assert set(docs) == {"enquete oa: Wat kost u de meeste tijd?", "enquete oa: Wat zou helpen?"}
         help_doc = docs["enquete oa: Wat zou helpen?"]
         assert help_doc.kind == "survey"
         assert help_doc.respondents == ("respondent 1", "respondent 2")  # respondent 3 left it empty
-        text = p.document(help_doc.uuid).text
-        turns = p.turns(help_doc.uuid)
+        text = p.documents.get(help_doc.uuid).text
+        turns = p.documents.turns(help_doc.uuid)
         assert text[turns[0].start:turns[0].end] == "Wat zou helpen?" and turns[0].speaker is None
         assert [(t.speaker, text[t.start:t.end]) for t in turns[1:]] == [
             ("respondent 1", "Minder formulieren en een vaste collega."),
             ("respondent 2", "Tijd.\nEcht: meer tijd voor de kinderen.")]
-        karin = p.case("respondent 1")
+        karin = p.cases.get("respondent 1")
         assert karin.attributes == {"leeftijd": 41, "schooltype": "basisschool"}
-        assert p.attribute_types()["leeftijd"] == "integer"
+        assert p.attributes.types()["leeftijd"] == "integer"
 
 
 def test_a_second_import_changes_nothing(tmp_path, capsys):
@@ -52,7 +52,7 @@ def test_a_second_import_changes_nothing(tmp_path, capsys):
     assert main(["import-survey", str(project), str(_csv(tmp_path))]) == 0
     assert "unchanged" in capsys.readouterr().out
     with Project.open(project) as p:
-        assert len(p.documents()) == 2 and len(p.cases()) == 3
+        assert len(p.documents.list()) == 2 and len(p.cases.list()) == 3
 
 
 def test_xlsx_with_named_columns(tmp_path):
@@ -71,9 +71,9 @@ def test_xlsx_with_named_columns(tmp_path):
     assert main(["import-survey", str(project), str(path), "--sheet", "Antwoorden", "--answers", "opmerking",
                  "--answers", "toelichting", "--name", "Enquête"]) == 0
     with Project.open(project) as p:
-        assert sorted(d.name for d in p.documents()) == ["Enquête: opmerking", "Enquête: toelichting"]
-        assert p.case("Karin").attributes == {"fte": 0.8}
-        assert p.case("Piet").attributes == {"fte": 1.0}
+        assert sorted(d.name for d in p.documents.list()) == ["Enquête: opmerking", "Enquête: toelichting"]
+        assert p.cases.get("Karin").attributes == {"fte": 0.8}
+        assert p.cases.get("Piet").attributes == {"fte": 1.0}
 
 
 @pytest.mark.parametrize("args, text, message", [
@@ -90,20 +90,20 @@ def test_bad_input_names_the_file_and_leaves_the_project_unchanged(tmp_path, cap
     assert main(["import-survey", str(project), str(_csv(tmp_path, text)), *args]) != 0
     assert re.search(message, capsys.readouterr().err.replace("\n", " "))
     with Project.open(project) as p:
-        assert p.documents() == [] and p.cases() == []
+        assert p.documents.list() == [] and p.cases.list() == []
 
 
 def test_survey_respondents_are_real_cases_in_a_refi_export(tmp_path):
     from test_refi_support import qde_of
 
-    from qualcode.export.refi_project import export_refi_project
+    from qualcode.refi.project_writer import export_refi_project
 
     project = tmp_path / "p.qualcode"
     main(["init", str(project)])
     main(["import-survey", str(project), str(_csv(tmp_path, CSV.replace("leeftijd;schooltype;", "").replace(
         "41;basisschool;", "").replace("35;sbo;", "").replace("52;basisschool;", "")))])
     with Project.open(project) as p:
-        assert all(not c.attributes for c in p.cases())
+        assert all(not c.attributes for c in p.cases.list())
         export_refi_project(p, tmp_path / "out.qdpx")
     xml = qde_of(tmp_path / "out.qdpx").decode()
     assert 'name="respondent 1"' in xml and 'name="respondent 3"' in xml

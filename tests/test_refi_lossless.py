@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from test_refi_support import (
+from tests.refi.support import (
     make_qdpx,
     project_xml,
     qde_of,
@@ -14,8 +14,8 @@ from test_refi_support import (
 )
 
 from qualcode.cli.main import main
-from qualcode.export.refi_project import export_refi_project
-from qualcode.ingest.refi_import import import_refi_project
+from qualcode.refi.project_writer import export_refi_project
+from qualcode.refi.project_import import import_refi_project
 from qualcode.store.project import Project
 
 ANNA = "11111111-1111-1111-1111-111111111111"
@@ -44,7 +44,7 @@ def test_users_without_codings_keep_their_guid_through_export(tmp_path):
     assert report.counts["users"] == {"xml": 2, "project": 2}
     with Project.open(tmp_path / "p.qualcode") as p:
         assert p.users.guids() == {"anna": ANNA, "ben": BEN}
-        assert p.coders() == ["anna"]  # ben coded nothing
+        assert p.codings.coders() == ["anna"]  # ben coded nothing
         export_refi_project(p, tmp_path / "out.qdpx")
     xml = qde_of(tmp_path / "out.qdpx").decode()
     assert f'guid="{BEN}" name="ben"' in xml and f'guid="{ANNA}" name="anna" id="AN"' in xml
@@ -55,10 +55,10 @@ def test_a_text_that_is_not_a_transcript_gets_no_speakers_and_exports_no_cases(t
     report = import_refi_project(_one_source(tmp_path, COMMENTS), tmp_path / "p.qualcode", "en")
     assert any("not transcripts" in w for w in report.warnings)
     with Project.open(tmp_path / "p.qualcode") as p:
-        (doc,) = p.documents()
+        (doc,) = p.documents.list()
         assert doc.kind == "text" and doc.respondents == ()
-        assert p.cases() == []
-        assert all(t.speaker is None for t in p.turns(doc.uuid))
+        assert p.cases.list() == []
+        assert all(t.speaker is None for t in p.documents.turns(doc.uuid))
         export_refi_project(p, tmp_path / "out.qdpx")
     assert b"<Cases" not in qde_of(tmp_path / "out.qdpx")
 
@@ -66,15 +66,15 @@ def test_a_text_that_is_not_a_transcript_gets_no_speakers_and_exports_no_cases(t
 def test_detect_speakers_forces_speaker_parsing(tmp_path):
     import_refi_project(_one_source(tmp_path, COMMENTS), tmp_path / "p.qualcode", "en", detect_speakers=True)
     with Project.open(tmp_path / "p.qualcode") as p:
-        assert "Covid" in {c.name for c in p.cases()}
-        assert p.documents()[0].kind != "text"
+        assert "Covid" in {c.name for c in p.cases.list()}
+        assert p.documents.list()[0].kind != "text"
 
 
 def test_a_clear_transcript_gets_its_speakers_and_interviewer(tmp_path):
     import_refi_project(_one_source(tmp_path, INTERVIEW, name="Karin"), tmp_path / "p.qualcode", "en")
     with Project.open(tmp_path / "p.qualcode") as p:
-        assert p.documents()[0].kind == "interview"
-        assert {(c.name, c.role) for c in p.cases()} == {("Karin", "respondent"), ("Interviewer", "interviewer")}
+        assert p.documents.list()[0].kind == "interview"
+        assert {(c.name, c.role) for c in p.cases.list()} == {("Karin", "respondent"), ("Interviewer", "interviewer")}
 
 
 def test_speakers_in_a_non_transcript_of_an_old_project_are_not_exported_as_cases(tmp_path):
@@ -82,9 +82,9 @@ def test_speakers_in_a_non_transcript_of_an_old_project_are_not_exported_as_case
 
     with Project.create(tmp_path / "p.qualcode", "en") as p:
         with p.transaction():
-            p.add_document("Comments", COMMENTS, detect_turns(COMMENTS), kind="text")
-            p.add_document("Karin", INTERVIEW, detect_turns(INTERVIEW), kind="interview")
-        assert {c.name for c in p.cases()} >= {"Covid", "Karin"}
+            p.documents.add("Comments", COMMENTS, detect_turns(COMMENTS), kind="text")
+            p.documents.add("Karin", INTERVIEW, detect_turns(INTERVIEW), kind="interview")
+        assert {c.name for c in p.cases.list()} >= {"Covid", "Karin"}
         export_refi_project(p, tmp_path / "out.qdpx")
     xml = qde_of(tmp_path / "out.qdpx").decode()
     assert 'name="Karin"' in xml and 'name="Covid"' not in xml
@@ -96,12 +96,12 @@ def test_case_guids_survive_a_round_trip(tmp_path):
              '</Case></Cases>')
     import_refi_project(_one_source(tmp_path, INTERVIEW, name="Karin", extra=cases), tmp_path / "p.qualcode", "en")
     with Project.open(tmp_path / "p.qualcode") as p:
-        assert p.case("Karin").uuid == case
+        assert p.cases.get("Karin").uuid == case
         export_refi_project(p, tmp_path / "out.qdpx")
     assert f'guid="{case}" name="Karin"' in qde_of(tmp_path / "out.qdpx").decode()
     import_refi_project(tmp_path / "out.qdpx", tmp_path / "q.qualcode", "en")
     with Project.open(tmp_path / "q.qualcode") as q:
-        assert q.case("Karin").uuid == case
+        assert q.cases.get("Karin").uuid == case
 
 
 def test_a_bare_qde_with_a_sources_folder_imports(tmp_path, capsys):
@@ -115,9 +115,9 @@ def test_a_bare_qde_with_a_sources_folder_imports(tmp_path, capsys):
     (tmp_path / "project.qde").write_text(xml, encoding="utf-8")
     assert main(["import-refi", str(tmp_path / "p.qualcode"), str(tmp_path / "project.qde")]) == 0
     with Project.open(tmp_path / "p.qualcode") as p:
-        (c,) = p.codings()
+        (c,) = p.codings.list()
         assert c.text == "How did you start?"
-        assert [d.name for d in p.documents()] == ["Karin"]
+        assert [d.name for d in p.documents.list()] == ["Karin"]
         # a path out of the sources folder is never read: that source is kept as a placeholder instead
         assert [k["name"] for k in p.placeholders.all()] == ["Escape"]
 
@@ -191,11 +191,11 @@ def test_a_pdf_whose_text_is_imported_goes_back_as_the_same_pdf(tmp_path):
     report = import_refi_project(qdpx, tmp_path / "p.qualcode", "en")
     assert "PDF region" in " ".join(report.not_imported)  # the region cannot be coded here...
     with Project.open(tmp_path / "p.qualcode") as p:
-        (doc,) = p.documents()
+        (doc,) = p.documents.list()
         assert doc.uuid == rep and p.placeholders.all() == []
         (wrapper,) = p.placeholders.all(wrappers=True)
         assert wrapper["document"] == rep
-        (c,) = p.codings()
+        (c,) = p.codings.list()
         assert c.text == "Beleid"
         export_refi_project(p, tmp_path / "out.qdpx")
     out = qde_of(tmp_path / "out.qdpx")
@@ -208,5 +208,5 @@ def test_a_pdf_whose_text_is_imported_goes_back_as_the_same_pdf(tmp_path):
         assert zf.read(f"sources/{pdf_guid}.pdf") == blob
     import_refi_project(tmp_path / "out.qdpx", tmp_path / "q.qualcode", "en")
     with Project.open(tmp_path / "q.qualcode") as q:
-        assert [d.uuid for d in q.documents()] == [rep] and len(q.codings()) == 1
+        assert [d.uuid for d in q.documents.list()] == [rep] and len(q.codings.list()) == 1
         assert len(q.placeholders.all(wrappers=True)) == 1

@@ -5,10 +5,10 @@ variables, and the re-export is valid against Project.xsd."""
 from __future__ import annotations
 
 import pytest
-from test_refi_support import SAMPLES, needs_shared, qde_of, validate
+from tests.refi.support import SAMPLES, needs_shared, qde_of, validate
 
-from qualcode.export.refi_project import export_refi_project
-from qualcode.ingest.refi_import import import_refi_project
+from qualcode.refi.project_writer import export_refi_project
+from qualcode.refi.project_import import import_refi_project
 from qualcode.store.project import Project
 
 pytestmark = needs_shared
@@ -20,10 +20,10 @@ def snapshot(path) -> dict:
     from lxml import etree
 
     with Project.open(path) as p:
-        tree = p.tree()
-        docs = {d.uuid: p.document(d.uuid) for d in p.documents()}
-        cases = p.cases()
-        case_docs = p.case_documents()
+        tree = p.codebook.tree()
+        docs = {d.uuid: p.documents.get(d.uuid) for d in p.documents.list()}
+        cases = p.cases.list()
+        case_docs = p.cases.documents_of()
         kept = []
         for k in p.placeholders.all():
             el = etree.fromstring(k["element"].encode())
@@ -38,11 +38,11 @@ def snapshot(path) -> dict:
             "documents": sorted((u, d.name, d.kind, d.text) for u, d in docs.items()),
             "placeholders": sorted(kept),
             "selections": sorted({(c.document, c.start, c.end, docs[c.document].text[c.start:c.end])
-                                  for c in p.codings()}),
-            "codings": sorted((c.uuid, c.document, c.code, c.coder, c.start, c.end, c.text) for c in p.codings()),
+                                  for c in p.codings.list()}),
+            "codings": sorted((c.uuid, c.document, c.code, c.coder, c.start, c.end, c.text) for c in p.codings.list()),
             "cases": sorted((c.uuid, c.name, c.role, tuple(sorted(case_docs.get(c.uuid, [])))) for c in cases),
             "variables": sorted((c.name, k, str(v)) for c in cases for k, v in c.attributes.items())
-            + sorted((docs[o].name, k, str(v)) for o, a in p.attributes("document").items() for k, v in a.items()
+            + sorted((docs[o].name, k, str(v)) for o, a in p.attributes.of("document").items() for k, v in a.items()
                      if not k.startswith("set/")),
         }
 

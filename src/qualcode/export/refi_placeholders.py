@@ -7,7 +7,7 @@ of codes no longer in the codebook, values of variables not written, notes not w
 
 from __future__ import annotations
 
-from qualcode.ingest.refi_xml import local, norm_guid
+from qualcode.refi.xml import local, norm_guid
 
 
 def placeholder_sources(project, ns: str, code_guids: set[str], variable_guids: set[str], wrappers: bool = False):

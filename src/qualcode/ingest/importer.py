@@ -96,7 +96,7 @@ def import_files(
             speakers = sorted({t.speaker for t in turns if t.speaker})
             doc_kind = kind or parsed.kind or guess_kind(path, len(speakers))
             with project.transaction():
-                doc, created = project.add_document(
+                doc, created = project.documents.add(
                     doc_name, parsed.text, turns,
                     kind=doc_kind,
                     source_path=str(path), source_format=parsed.source_format,

@@ -12,7 +12,7 @@ import posixpath
 from pathlib import Path
 
 from qualcode.errors import InputError
-from qualcode.ingest.refi_archive import MAX_ENTRY_BYTES, RefiArchive
+from qualcode.refi.archive import MAX_ENTRY_BYTES, RefiArchive
 
 
 def open_refi_file(path):

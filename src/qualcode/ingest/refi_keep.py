@@ -13,7 +13,7 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qualcode.ingest.refi_xml import derived_guid, local
+from qualcode.refi.xml import derived_guid, local
 
 FILE_ATTRIBUTES = ("path", "plainTextPath", "richTextPath")
 

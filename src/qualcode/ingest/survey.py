@@ -243,13 +243,13 @@ def import_survey(project, path, id_column: str | None = None, answers: list[str
             if len(turns) == 1:
                 docs.append({"document": None, "column": column, "answers": 0, "status": "empty"})
                 continue
-            doc, created = project.add_document(f"{base}: {column}", text, turns, kind="survey",
+            doc, created = project.documents.add(f"{base}: {column}", text, turns, kind="survey",
                                                 source_path=str(path), source_format=Path(path).suffix.lstrip(".").lower())
             docs.append({"document": doc.name, "column": column, "answers": len(turns) - 1,
                          "status": "imported" if created else "unchanged"})
         for case_name, values in respondent_attributes(table, p):
-            case = project.ensure_case(case_name, "respondent")
+            case = project.cases.ensure(case_name, "respondent")
             for key, value in values.items():
-                project.set_attribute("case", case.uuid, key, value, p.attributes[key])
+                project.attributes.set("case", case.uuid, key, value, p.attributes[key])
     return {"file": str(path), "respondents": len(p.respondents), "id_column": p.id_column,
             "documents": docs, "attributes": p.attributes}
