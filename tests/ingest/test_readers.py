@@ -61,8 +61,8 @@ def test_speaker_pattern_is_passed_on(tmp_path):
 
 
 def test_unknown_suffix(tmp_path):
-    with pytest.raises(InputError, match=r"unsupported file type '\.pdf'.*\.docx.*\.vtt"):
-        read_transcript(write(tmp_path, "a.pdf", "x"))
+    with pytest.raises(InputError, match=r"unsupported file type '\.pages'.*\.docx.*\.vtt.*\.pdf"):
+        read_transcript(write(tmp_path, "a.pages", "x"))
 
 
 def test_empty_and_binary_txt(tmp_path):

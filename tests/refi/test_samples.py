@@ -55,19 +55,29 @@ def test_qc_demo_codings_cover_the_lines_qc_coded(tmp_path):
         assert code is not None and code.uuid == "36636563-3863-6264-3638-303637613863"
 
 
-def test_nvivo_round_trip_imports_codebook_and_reports_its_empty_texts(tmp_path):
+def test_nvivo_round_trip_imports_codebook_and_keeps_its_empty_texts_as_placeholders(tmp_path):
     report = import_refi_project(SAMPLES / "cproctor_nvivo_project.qdpx", tmp_path / "p.qualcode", "en")
     assert report.counts["codes"]["project"] == 262
-    assert report.counts["sources"] == {"xml": 2, "project": 0}
-    assert any("text is empty" in line for line in report.not_imported)
+    assert report.counts["sources"] == {"xml": 2, "project": 2}
+    assert report.counts["placeholders (not codable)"] == {"xml": 2, "project": 2}
+    assert any("its text is empty" in line for line in report.kept)
+    with Project.open(tmp_path / "p.qualcode") as project:
+        assert project.documents.list() == []
+        kept = project.placeholders.all()
+        assert {k["guid"] for k in kept} == {"d097e6fd-7671-4d95-a8b6-7795fa4a72e1", "e65f5ee2-9a55-47f1-bb0b-4921d8ce15c4"}
+        # the files it refers to (the empty .txt and the .docx) are kept to be handed back
+        assert all(len(k["files"]) == 2 for k in kept)
 
 
-def test_atlas_sample_without_source_files_reports_instead_of_crashing(tmp_path):
+def test_atlas_sample_without_source_files_keeps_them_as_placeholders(tmp_path):
     report = import_refi_project(SAMPLES / "skyloom_TestProject.qdpx", tmp_path / "p.qualcode", "en")
     text = "\n".join(report.not_imported)
-    assert "missing from the archive" in text and "8 selection(s) holding 9 coding(s)" in text
-    for what in ("picture region", "PDF region", "video segment", "graph", "link"):
+    for what in ("graph", "link"):
         assert what in text
+    # the sources whose files are absent are kept, with their regions and codings, not dropped
+    kept = "\n".join(report.kept)
+    assert "12 source(s) kept as placeholders" in kept, kept
+    assert "its text file is missing from the archive" in kept and "1 picture" in kept and "2 video" in kept and "6 text" in kept
     with Project.open(tmp_path / "p.qualcode") as project:
         tree = project.codebook.tree()
         assert tree.find("cornflakes").colour == "#dc0000"

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "qualcode.cli.agreement_cmds",
     "qualcode.cli.export_cmds",
     "qualcode.cli.refi_cmds",
+    "qualcode.cli.survey_cmds",
 ]
 
 # Which module registers which command, with its one-line help: so that a command imports only

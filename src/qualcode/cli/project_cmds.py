@@ -19,12 +19,15 @@ def register(sub) -> None:
                    help="start from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)")
     p.add_argument("--positions", choices=["auto", "codepoints", "utf16"], default="auto",
                    help="with --from-refi: how the .qdpx counts positions (default: detected)")
+    p.add_argument("--detect-speakers", action="store_true",
+                   help="with --from-refi: parse every text source for speaker turns (default: only clear transcripts)")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt)")
+    p = sub.add_parser("import", help="import transcripts and documents (.txt .md .docx .vtt .srt .pdf .odt .rtf)")
     p.add_argument("project")
     p.add_argument("files", nargs="+")
-    p.add_argument("--kind", help="interview, focus-group or other (default: guessed from name and speakers)")
+    p.add_argument("--kind", help="interview, focus-group, other (a transcript) or text (not a transcript: no "
+                   "speakers); default: guessed from the name, the speakers and the shape of the text")
     p.add_argument("--speaker-pattern", help="regex with a named group 'speaker' matched at line starts")
     p.add_argument("--interviewer", action="append", default=[], help="a speaker label that is the interviewer")
     p.add_argument("--name", help="document name (one file only; default from the file name)")
@@ -141,6 +144,13 @@ def cmd_import(args) -> int:
                 else:
                     console.print(f"{r.status:9} {r.name}  ({r.turns} turns; speakers: {', '.join(r.speakers) or '-'})",
                                   highlight=False, markup=False)
+                    if r.status == "imported" and r.interviewers:
+                        console.print(f"          interviewer: {', '.join(r.interviewers)} (guessed: {r.interviewer_reason}; "
+                                      "correct with 'qualcode speakers --respondent NAME --interviewer NAME')",
+                                      highlight=False, markup=False)
+                    if r.status == "imported" and r.service:
+                        console.print(f"          not a speaker: {', '.join(r.service)} (a transcription service)",
+                                      highlight=False, markup=False)
 
         results = import_files(project, args.files, kind=args.kind, speaker_pattern=args.speaker_pattern,
                                interviewers=args.interviewer, name=args.name, keep_going=args.keep_going,
@@ -241,6 +251,7 @@ def cmd_codebook_export(args) -> int:
 def cmd_documents(args) -> int:
     with opened(args.project) as project:
         docs = project.documents.list()
+        kept = project.placeholders.all()
     if args.json:
         print_json([
             {"uuid": d.uuid, "name": d.name, "kind": d.kind, "characters": d.length, "words": d.words,
@@ -253,6 +264,9 @@ def cmd_documents(args) -> int:
           [[d.name, d.kind.replace("_", " "), ", ".join(d.respondents), d.words, d.turns, d.codings,
             f"{d.coded_share:.0%}"] for d in docs],
           justify={"words": "right", "turns": "right", "codings": "right", "coded": "right"})
+    if kept:
+        table(f"{len(kept)} placeholders (not codable; kept from a REFI-QDA import and handed back by 'export refi')",
+              ["source", "kind", "from"], [[k["name"], k["kind"], k["source"] or ""] for k in kept])
     return 0
 
 
@@ -261,6 +275,7 @@ def cmd_show(args) -> int:
         doc = project.documents.get(args.document)
         turns = project.documents.turns(doc.uuid)
         roles = {c.uuid: c.role for c in project.cases.list()}
+        pages = project.anchors.index("page")
     first, last = 1, len(turns)
     if args.turns:
         try:
@@ -275,7 +290,7 @@ def cmd_show(args) -> int:
             "sha256": doc.sha256, "source_format": doc.source_format,
             "turns": [
                 {"turn": i, "speaker": t.speaker, "role": roles.get(t.case), "timestamp_ms": t.timestamp_ms,
-                 "start": t.start, "end": t.end, "text": doc.text[t.start:t.end]}
+                 "page": pages.at(doc.uuid, t.start), "start": t.start, "end": t.end, "text": doc.text[t.start:t.end]}
                 for i, t in chosen
             ],
         })
@@ -285,6 +300,8 @@ def cmd_show(args) -> int:
         console.print(doc.text, highlight=False, markup=False)
     for i, t in chosen:
         stamp = f" [dim]{ms(t.timestamp_ms)}[/]" if t.timestamp_ms is not None else ""
+        page = pages.at(doc.uuid, t.start)
+        stamp += f" [dim]p. {page}[/]" if page is not None else ""
         console.print(f"\n[bold cyan]{i:>3}[/] [bold]{escape(t.speaker or '-')}[/]{stamp} [dim]{t.start}-{t.end}[/]",
                       highlight=False)
         console.print(doc.text[t.start:t.end], highlight=False, markup=False)

@@ -12,12 +12,12 @@ POSITIONS = {"auto": None, "utf16": True, "codepoints": False}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import-refi", help="import a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, …",
-                       description="Import a REFI-QDA project (.qdpx): documents, codes, codings with their "
+    p = sub.add_parser("import-refi", help="import a REFI-QDA project (.qdpx or a bare .qde) from NVivo, ATLAS.ti, MAXQDA, …",
+                       description="Import a REFI-QDA project (.qdpx, or the project XML alone as .qde): documents, codes, codings with their "
                        "coders, cases and variables, notes and sets. The project file is created when it "
                        "does not exist; otherwise the import is added to it. All or nothing.")
     p.add_argument("project", help="the project file (.qualcode)")
-    p.add_argument("file", help="the .qdpx file")
+    p.add_argument("file", help="the .qdpx file (or a .qde, with its texts inline or in a sources/ folder beside it)")
     add_import_arguments(p)
     add_json(p)
     p.set_defaults(func=cmd_import_refi)
@@ -43,6 +43,9 @@ def add_import_arguments(parser) -> None:
     parser.add_argument("--positions", choices=sorted(POSITIONS), default="auto",
                         help="how the file counts text positions: utf16 (NVivo for Windows), codepoints "
                              "(the standard) or auto (default: detected from the file)")
+    parser.add_argument("--detect-speakers", action="store_true",
+                        help="parse every text source for speaker turns (default: only texts that clearly are "
+                             "transcripts, with most paragraphs opening with a speaker label)")
     if not any("--lang" in a.option_strings for a in parser._actions):
         parser.add_argument("--lang", default="nl", choices=["nl", "en"],
                             help="language of the transcripts, for a new project (default nl)")
@@ -55,7 +58,8 @@ def _export_arguments(parser) -> None:
 def cmd_import_refi(args) -> int:
     from qualcode.refi.project_import import import_refi_project
 
-    report = import_refi_project(args.file, args.project, args.lang, utf16=POSITIONS[args.positions])
+    report = import_refi_project(args.file, args.project, args.lang, utf16=POSITIONS[args.positions],
+                                 detect_speakers=args.detect_speakers)
     return print_report(report, json_output=getattr(args, "json", False))
 
 
@@ -68,7 +72,8 @@ def init_from_refi(args) -> int:
                            "with 'qualcode codebook import'.")
     report = import_refi_project(args.from_refi, args.project, args.lang,
                                  utf16=POSITIONS[getattr(args, "positions", "auto") or "auto"],
-                                 must_be_new=True, name=getattr(args, "name", None))
+                                 must_be_new=True, name=getattr(args, "name", None),
+                                 detect_speakers=getattr(args, "detect_speakers", False))
     return print_report(report, json_output=getattr(args, "json", False))
 
 
@@ -87,6 +92,8 @@ def print_report(report, json_output: bool = False) -> int:
     console.print(f"  positions read as {report.positions_reason}", highlight=False)
     for line in report.warnings:
         err_console.print(f"[yellow]note:[/] {line}", highlight=False, soft_wrap=True)
+    for line in report.kept:
+        err_console.print(f"[cyan]kept:[/] {line}", highlight=False, soft_wrap=True)
     if report.not_imported:
         err_console.print("[bold yellow]not imported[/] (qualcode holds texts, not media, regions or graphs):",
                           highlight=False)

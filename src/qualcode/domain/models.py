@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DOCUMENT_KINDS = ("interview", "focus_group", "other")
+DOCUMENT_KINDS = ("interview", "focus_group", "other", "text", "survey")
+# Kinds whose text is a transcript (speaker turns). "text" is a document that is not one (a report,
+# a paper, comments); "survey" holds open answers, one turn per respondent.
+TRANSCRIPT_KINDS = ("interview", "focus_group", "other")
 ORIGINS = ("human", "suggestion", "auto")
 CASE_ROLES = ("respondent", "interviewer")
 

@@ -58,6 +58,7 @@ class Passage:
     speakers: tuple[str, ...]
     timestamp_ms: int | None
     by_turn: bool = True  # False: given to the document's only respondent, not spoken by them
+    page: str = ""  # 'p. 12' / 'pp. 12–13' for a passage of a PDF
 
     @property
     def coders(self) -> list[str]:
@@ -149,14 +150,14 @@ class ExportData:
         return " & ".join(self.pseudo.speaker(s) for s in p.speakers)
 
     def turn_label(self, p: Passage) -> str:
-        if not p.turns:
-            return ""
+        if not p.turns or (p.page and self.documents[p.document].kind == "text"):
+            return ""  # a report's passage is found by its page, not by a paragraph count
         first, last = p.turns[0] + 1, p.turns[-1] + 1
         return f"turn {first}" if first == last else f"turns {first}–{last}"
 
     def reference(self, p: Passage, case: str | None = None) -> str:
         """'Sanne, Interview leraar 1, turn 12, 00:04:31' (the parts that are known)."""
-        parts = [self.who(p, case), self.documents[p.document].label, self.turn_label(p), clock(p.timestamp_ms)]
+        parts = [self.who(p, case), self.documents[p.document].label, p.page, self.turn_label(p), clock(p.timestamp_ms)]
         return ", ".join(x for x in parts if x)
 
     def attribute_text(self, case: str | None, keys: list[str]) -> str:
@@ -173,6 +174,13 @@ class ExportData:
         if unassigned:
             rows.append(("passages without a respondent", f"{unassigned} (not in respondent rows or counts)"))
         return rows
+
+
+def page_label(first: int | None, last: int | None) -> str:
+    """'p. 12', 'pp. 12–13', or '' when the document has no pages."""
+    if first is None:
+        return ""
+    return f"p. {first}" if last in (None, first) else f"pp. {first}–{last}"
 
 
 def clock(ms: int | None) -> str:
@@ -233,6 +241,7 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
 
     passages, unassigned = [], 0
     index = {doc: _TurnIndex(rows_) for doc, rows_ in turns.items()}
+    pages, times = project.anchors.index("page"), project.anchors.index("time")
     for g in bar.track(groups, "linking passages to respondents"):
         idx = index.get(g.document)
         hit = idx.overlapping(g.start, g.end) if idx else []
@@ -243,9 +252,12 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         if not respondents:
             unassigned += 1
         speakers = tuple(dict.fromkeys(t[2] for t in hit if t[2]))
-        stamp = next((t[5] for t in hit if t[5] is not None), None)
+        stamp = times.at(g.document, g.start)  # the subtitle cue the passage starts in
+        if stamp is None:
+            stamp = next((t[5] for t in hit if t[5] is not None), None)
         passages.append(Passage(g.document, g.code, g.start, g.end, g.text or "", g.members, respondents,
-                                tuple(t[1] for t in hit), speakers, stamp, by_turn))
+                                tuple(t[1] for t in hit), speakers, stamp, by_turn,
+                                page_label(*pages.span(g.document, g.start, g.end))))
     passages.sort(key=lambda p: (documents[p.document].order, p.start, p.end, code_order.get(p.code, 0)))
     return ExportData(
         project_name=project.meta("name") or project.path.stem, tree=tree, options=options, pseudo=pseudo,

@@ -29,12 +29,13 @@ class Quote:
     timestamp: str
     coders: list[str]
     memos: list[str]
+    page: str = ""  # 'p. 12' for a passage of a PDF
 
     def citation(self) -> str:
         """'R01 (role: leraar, perspective: primair proces), Interview leraar 1, turn 12, 00:04:31'."""
         attrs = ", ".join(f"{k}: {v}" for k, v in self.attributes.items() if v)
         who = f"{self.respondent} ({attrs})" if attrs and self.respondent else (self.respondent or attrs)
-        return ", ".join(x for x in (who, self.document, self.turn, self.timestamp) if x)
+        return ", ".join(x for x in (who, self.document, self.page, self.turn, self.timestamp) if x)
 
 
 @dataclass
@@ -90,20 +91,20 @@ def _quote(data: ExportData, p: Passage, cases: list[str], keys: list[str]) -> Q
     return Quote(
         passage=p, text=data.quote(p), respondent=who, attributes=attrs,
         document=data.documents[p.document].label, turn=data.turn_label(p), timestamp=clock(p.timestamp_ms),
-        coders=p.coders, memos=[data.pseudo.text(m) for m in p.memos],
+        coders=p.coders, memos=[data.pseudo.text(m) for m in p.memos], page=p.page,
     )
 
 
 def quote_table(groups: list[QuoteGroup], keys: list[str]) -> Table:
-    columns = ["Theme", "Code", "Code path", "Respondent", *keys, "Document", "Turn", "Timestamp",
+    columns = ["Theme", "Code", "Code path", "Respondent", *keys, "Document", "Page", "Turn", "Timestamp",
                "Quote", "Coders", "Memo", "Start", "End"]
     rows = []
     for g in groups:
         for q in g.quotes:
             rows.append([g.theme, g.name, g.path, q.respondent, *[q.attributes.get(k, "") for k in keys],
-                         q.document, q.turn, q.timestamp, q.text, ", ".join(q.coders), "\n".join(q.memos),
+                         q.document, q.page, q.turn, q.timestamp, q.text, ", ".join(q.coders), "\n".join(q.memos),
                          q.passage.start, q.passage.end])
-    kinds = ["short", "short", "attr", "key", *["attr"] * len(keys), "short", "attr", "attr", "text",
+    kinds = ["short", "short", "attr", "key", *["attr"] * len(keys), "short", "attr", "attr", "attr", "text",
              "attr", "text", "number", "number"]
     table = Table("Quotes", columns, rows, kinds)
     table.freeze_columns = 2

@@ -22,7 +22,7 @@ def codings_table(data: ExportData, progress=None) -> Table:
     case_keys, doc_keys = data.case_keys, data.document_keys
     columns = ["coding_id", "theme", "code", "code_path", "coder", "origin", "created_at",
                "document", "document_kind", *[f"document_{k}" for k in doc_keys],
-               "respondent", *case_keys, "speakers", "turn", "timestamp", "start", "end", "text", "memo"]
+               "respondent", *case_keys, "speakers", "turn", "timestamp", "page", "start", "end", "text", "memo"]
     consensus = data.coder_mode == "consensus"
     rows = []
     for p, case in of(progress).track(list(data.pairs()), "writing codings"):
@@ -32,7 +32,7 @@ def codings_table(data: ExportData, progress=None) -> Table:
         place = [doc.label, doc.kind, *[display(doc.attributes.get(k)) for k in doc_keys],
                  info.label if info else "", *[display(info.attributes.get(k)) if info else "" for k in case_keys],
                  "; ".join(data.pseudo.speaker(s) for s in p.speakers), data.turn_label(p).removeprefix("turns ")
-                 .removeprefix("turn "), clock(p.timestamp_ms)]
+                 .removeprefix("turn "), clock(p.timestamp_ms), p.page]
         text = data.quote(p)
         if consensus:
             memo = "\n".join(data.pseudo.text(m) for m in p.memos)

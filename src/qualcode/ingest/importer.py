@@ -8,10 +8,11 @@ from pathlib import Path
 
 from qualcode.errors import InputError, QualcodeError
 from qualcode.ingest.readers import read_transcript
+from qualcode.ingest.roles import settle_roles
 
 KIND_ALIASES = {
     "interview": "interview", "focus-group": "focus_group", "focus_group": "focus_group",
-    "focusgroup": "focus_group", "other": "other",
+    "focusgroup": "focus_group", "other": "other", "text": "text", "document": "text", "survey": "survey",
 }
 FOCUS_HINTS = ("focusgroep", "focus group", "focus_group", "focusgroup", "groepsgesprek")
 
@@ -24,6 +25,9 @@ class ImportResult:
     turns: int = 0
     speakers: list[str] = field(default_factory=list)
     error: str | None = None
+    interviewers: list[str] = field(default_factory=list)  # guessed from the turns (see ingest.roles)
+    interviewer_reason: str = ""
+    service: list[str] = field(default_factory=list)  # labels of a transcription service, not speakers
 
 
 def document_name(path: Path) -> str:
@@ -45,7 +49,16 @@ def normalise_kind(kind: str | None) -> str | None:
     try:
         return KIND_ALIASES[kind.lower()]
     except KeyError:
-        raise QualcodeError(f"unknown document kind '{kind}' (use interview, focus-group or other).") from None
+        raise QualcodeError(f"unknown document kind '{kind}' (use interview, focus-group, other, text or survey).") from None
+
+
+def store_anchors(project, doc_uuid: str, parsed, created: bool) -> None:
+    """Page starts (PDF) and cue times (subtitles) of a newly stored document."""
+    if not created:
+        return
+    for kind, marks in (("page", parsed.pages), ("time", parsed.times)):
+        if marks:
+            project.anchors.add(doc_uuid, kind, marks)
 
 
 def import_files(
@@ -74,16 +87,25 @@ def import_files(
             parsed = read_transcript(path, speaker_pattern=speaker_pattern)
             if not parsed.text.strip():
                 raise InputError(path, "the transcript has no text")
-            speakers = sorted({t.speaker for t in parsed.turns if t.speaker})
+            turns = parsed.turns
+            if kind == "text" and speaker_pattern is None:  # the user says it is no transcript
+                from qualcode.ingest.turns import paragraph_turns
+
+                turns = paragraph_turns(parsed.text)
+            turns, guess = settle_roles(parsed.text, turns, list(interviewers))
+            speakers = sorted({t.speaker for t in turns if t.speaker})
+            doc_kind = kind or parsed.kind or guess_kind(path, len(speakers))
             with project.transaction():
                 doc, created = project.documents.add(
-                    doc_name, parsed.text, parsed.turns,
-                    kind=kind or guess_kind(path, len(speakers)),
+                    doc_name, parsed.text, turns,
+                    kind=doc_kind,
                     source_path=str(path), source_format=parsed.source_format,
-                    interviewers=interviewers,
+                    interviewers=[*interviewers, *guess.interviewers],
                 )
+                store_anchors(project, doc.uuid, parsed, created)
             result = ImportResult(str(path), doc.name, "imported" if created else "unchanged",
-                                  len(parsed.turns), speakers)
+                                  len(turns), speakers, interviewers=guess.interviewers,
+                                  interviewer_reason=guess.reason, service=guess.service)
         except QualcodeError as exc:
             if not keep_going:
                 raise

@@ -21,7 +21,10 @@ class ParsedTurn:
 class ParsedTranscript:
     text: str  # canonical: NFC, \n line endings, no BOM
     turns: list[ParsedTurn] = field(default_factory=list)
-    source_format: str = "txt"  # "txt", "md", "docx", "vtt", "srt"
+    source_format: str = "txt"  # "txt", "md", "docx", "vtt", "srt", "pdf", "odt", "rtf"
+    kind: str | None = None  # "text" when the reader knows the document is not a transcript
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (offset where a page starts, page number)
+    times: list[tuple[int, int]] = field(default_factory=list)  # (offset where a cue starts, milliseconds)
 
     @property
     def speakers(self) -> list[str]:

@@ -21,7 +21,7 @@ from qualcode.ingest.turns import detect_turns, is_role_label
 
 SUPPORTED_SUFFIXES = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-    ".docx": "docx", ".vtt": "vtt", ".srt": "srt",
+    ".docx": "docx", ".vtt": "vtt", ".srt": "srt", ".pdf": "pdf", ".odt": "odt", ".rtf": "rtf",
 }  # fmt: skip
 
 
@@ -33,14 +33,20 @@ def read_transcript(path: str | Path, speaker_pattern: str | None = None) -> Par
     if fmt is None:
         suffix = path.suffix or "(none)"
         raise InputError(
-            path, f"unsupported file type '{suffix}'; qualcode reads .txt, .md, .docx, .vtt and .srt."
+            path, f"unsupported file type '{suffix}'; qualcode reads .txt, .md, .docx, .vtt, .srt, .pdf, .odt "
+            "and .rtf (and survey answers in .csv or .xlsx with 'qualcode import-survey')."
         )
+    if fmt in ("pdf", "odt", "rtf"):
+        from qualcode.ingest.office_readers import READERS
+
+        return READERS[path.suffix.lower()](path, speaker_pattern)
     text = read_docx_text(path) if fmt == "docx" else read_text_file(path)
     if fmt in ("vtt", "srt"):
         cues = parse_vtt(text, path) if fmt == "vtt" else parse_srt(text, path)
         if not cues:
             raise InputError(path, "the file has no cues with text.")
-        return ParsedTranscript(*_assemble(cues), source_format=fmt)
+        text, turns, times = _assemble(cues)
+        return ParsedTranscript(text, turns, source_format=fmt, times=times)
     return ParsedTranscript(text, detect_turns(text, speaker_pattern), source_format=fmt)
 
 
@@ -263,10 +269,12 @@ def _speakers(raw: list[tuple[int, int, str]]) -> list[Cue]:
 _SENTENCE_END = re.compile(r"[.?!…]['\"\u2019\u201d)]*$")
 
 
-def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
+def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn], list[tuple[int, int]]]:
     """Merge consecutive cues of one speaker and write the canonical text with turn offsets.
 
-    Cues without a speaker are merged until one ends a sentence, so captions read as sentences."""
+    Cues without a speaker are merged until one ends a sentence, so captions read as sentences.
+    Every cue's start time is kept as (offset of its first character, milliseconds), so a passage
+    inside a merged turn can still be cited to the second."""
     groups: list[list[Cue]] = []
     for cue in cues:
         if (
@@ -279,6 +287,7 @@ def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
             groups.append([cue])
     parts: list[str] = []
     turns: list[ParsedTurn] = []
+    times: list[tuple[int, int]] = []
     pos = 0
     for group in groups:
         speaker = group[0].speaker
@@ -287,7 +296,12 @@ def _assemble(cues: list[Cue]) -> tuple[str, list[ParsedTurn]]:
         if parts:
             pos += 2  # the "\n\n" separator
         start = pos + len(prefix)
+        offset = start
+        for c in group:
+            if not times or times[-1][1] != c.start_ms:
+                times.append((offset, c.start_ms))
+            offset += len(c.text) + 1
         parts.append(prefix + body)
         pos += len(prefix) + len(body)
         turns.append(ParsedTurn(speaker, start, pos, group[0].start_ms, group[-1].end_ms))
-    return "\n\n".join(parts), turns
+    return "\n\n".join(parts), turns, times

@@ -369,3 +369,8 @@ def _paragraphs(text: str, lines) -> list[ParsedTurn]:
                 turns.append(ParsedTurn(None, span[0], span[1]))
             para_start = None
     return turns
+
+
+def paragraph_turns(text: str) -> list[ParsedTurn]:
+    """The paragraphs of ``text`` as turns without a speaker (for texts that are not transcripts)."""
+    return _paragraphs(text, _split_lines(text.split("\n")))

@@ -14,10 +14,11 @@ import json
 import re
 from pathlib import Path
 
-from qualcode.domain.models import CASE_ROLES, DOCUMENT_KINDS
+from qualcode.domain.models import CASE_ROLES, DOCUMENT_KINDS, TRANSCRIPT_KINDS
 from qualcode.errors import ProjectError
 from qualcode.ingest.importer import guess_kind
-from qualcode.ingest.turns import detect_turns
+from qualcode.ingest.roles import settle_roles
+from qualcode.ingest.transcript_shape import transcript_turns
 from qualcode.store.codings import NewCoding
 
 SET_PREFIX = "set/"
@@ -45,18 +46,24 @@ def attribute_value(type_: str, raw: str) -> tuple[object, str]:
 
 
 class _Apply:
-    def __init__(self, project, refi, texts, notes, utf16: bool, report, file_name: str):
+    def __init__(self, project, refi, texts, notes, utf16: bool, report, file_name: str,
+                 placeholders=(), detect_speakers: bool = False):
         self.project, self.refi, self.texts, self.notes = project, refi, texts, notes
+        self.placeholders, self.detect_speakers = list(placeholders), detect_speakers
         self.utf16, self.report, self.file_name = utf16, report, file_name
         self.code_map: dict[str, str] = {}  # XML code GUID -> project code uuid
         self.doc_map: dict[str, str] = {}  # XML source GUID (also of a PDF/media owner) -> document uuid
         self.sel_doc: dict[str, str] = {}  # XML selection GUID -> document uuid
         self.used_notes: set[str] = set()
+        self.placeholder_guids: set[str] = set()  # XML GUIDs of sources kept as placeholders
         self.memos = 0
 
     def run(self) -> None:
+        self.users()
         self.codes()
+        self.create_cases()
         self.documents()
+        self.keep_placeholders()
         self.codings()
         self.cases()
         self.memos_from_notes()
@@ -64,6 +71,36 @@ class _Apply:
         for label, n in sorted(self.refi.skipped.items()):
             self.report.not_imported.append(f"{n} × {label}")
         self.report.warnings[:0] = self.refi.warnings
+
+    # -- users ------------------------------------------------------------------------------------
+    def users(self) -> None:
+        """Every user of the file, with its GUID (also users who coded nothing)."""
+        known = self.project.users.guids()
+        added = 0
+        for guid, name in self.refi.users.items():
+            if name in known and known[name] != guid:
+                self.report.warnings.append(f"user '{name}' ({guid}) has the same name as another user; "
+                                            f"qualcode keeps one user of that name, with GUID {known[name]}.")
+                continue
+            added += self.project.users.add(name, guid, self.refi.user_ids.get(guid))
+            known.setdefault(name, guid)
+        self.report.count("users", len(self.refi.users), len({n for n in self.refi.users.values()}))
+
+    def keep_placeholders(self) -> None:
+        n = 0
+        for k in self.placeholders:
+            if k.wraps:  # the PDF around an imported text: handed back around that document
+                if self.doc_map.get(k.guid):
+                    self.project.placeholders.add(k.guid, k.name, k.kind, k.element, k.files, self.file_name,
+                                                  document=self.doc_map[k.guid])
+                continue
+            self.project.placeholders.add(k.guid, k.name, k.kind, k.element, k.files, self.file_name)
+            self.placeholder_guids.add(k.guid)
+            n += 1
+        self.report.count("sources", sum(self.refi.source_counts.values()),
+                          len({d for d in self.doc_map.values() if d}) + n)
+        if n:
+            self.report.count("placeholders (not codable)", n, n)
 
     # -- codes ------------------------------------------------------------------------------------
     def codes(self) -> None:
@@ -101,14 +138,25 @@ class _Apply:
             while name.casefold() in names:
                 n += 1
                 name = f"{base} ({n})"
-            turns = detect_turns(lt.tmap.canonical)
-            speakers = {x.speaker for x in turns if x.speaker}
-            doc_uuid = t.guid if t.guid and t.guid not in ids else None
+            text = lt.tmap.canonical
             kind = self.variable(t.values, KIND_VARIABLE)
-            kind = kind if kind in DOCUMENT_KINDS else guess_kind(Path(name), len(speakers))
-            doc, new = p.documents.add(name, lt.tmap.canonical, turns, kind=kind,
+            kind = kind if kind in DOCUMENT_KINDS else None
+            detect = True if self.detect_speakers or kind in TRANSCRIPT_KINDS else (False if kind else None)
+            turns, is_transcript = transcript_turns(text, detect)
+            turns, guess = settle_roles(text, turns)
+            speakers = {x.speaker for x in turns if x.speaker}
+            if kind is None:
+                kind = guess_kind(Path(name), len(speakers)) if is_transcript else "text"
+            doc_uuid = t.guid if t.guid and t.guid not in ids else None
+            doc, new = p.documents.add(name, text, turns, kind=kind,
                                       source_path=f"{self.file_name}:{lt.entry or t.guid}", source_format="refi-qda",
-                                      doc_uuid=doc_uuid)
+                                      doc_uuid=doc_uuid, interviewers=guess.interviewers)
+            if new and guess.interviewers:
+                self.report.warnings.append(f"in '{name}' the interviewer is taken to be '{guess.interviewers[0]}' "
+                                            f"({guess.reason}); correct it with 'qualcode speakers --respondent'.")
+            if new and guess.service:
+                self.report.warnings.append(f"in '{name}' the lines of {', '.join(repr(s) for s in guess.service)} "
+                                            "are a transcription service, not a speaker.")
             if new:
                 created += 1
                 names.add(name.casefold())
@@ -125,8 +173,15 @@ class _Apply:
             if t.description.strip():
                 self.memo("document", doc.uuid, t.description.strip(), self.refi.creator)
             self.attributes("document", doc.uuid, t.values, skip=KIND_VARIABLE)
-        self.report.count("sources", sum(self.refi.source_counts.values()), len(set(self.doc_map.values())))
         self.report.documents_created = created
+        non = sum(1 for lt in self.texts if lt.document and self._kind(lt.document) == "text")
+        if non and not self.detect_speakers:
+            self.report.warnings.append(f"{non} source(s) are not transcripts (few paragraphs open with a speaker "
+                                        "label) and were imported without speakers; use --detect-speakers to "
+                                        "parse every source for speaker turns.")
+
+    def _kind(self, doc_uuid: str) -> str:
+        return self.project.documents.get(doc_uuid).kind
 
     # -- codings -------------------------------------------------------------------------------------
     def codings(self) -> None:
@@ -166,8 +221,15 @@ class _Apply:
             self.report.warnings.append(f"{dupes} coding(s) repeat another (same coder, code and passage) and were kept once.")
         xml_sels = sum(len(t.selections) for t in self.refi.texts)
         xml_all = sum(len(s.codings) for t in self.refi.texts for s in t.selections) + sum(len(t.whole) for t in self.refi.texts)
+        # the selections of texts kept in a placeholder are not codings here, but they are not lost
+        loaded = {id(lt.text.source) for lt in self.texts}
+        kept = [t for t in self.refi.texts if t.missing and id(t.source) not in loaded]
+        kept_sels = sum(len(t.selections) for t in kept)
+        kept_codings = sum(len(s.codings) for t in kept for s in t.selections) + sum(len(t.whole) for t in kept)
         self.report.count("text selections", xml_sels, placed)
         self.report.count("codings", xml_all, added)
+        if kept_sels or kept_codings:
+            self.report.count("  codings kept in placeholders", kept_codings, kept_codings)
 
     def new_coding(self, c, doc, start, end, memo, sel, taken, where):
         code = self.code_map.get(c.code)
@@ -176,6 +238,8 @@ class _Apply:
             return None
         user = c.user or (sel.user if sel else None) or self.refi.creator
         coder = self.refi.user_name(user) or UNKNOWN_CODER
+        if user and user not in self.refi.users:
+            self.project.users.add(coder, user)
         uid = c.guid if c.guid and c.guid not in taken else None
         if uid:
             taken.add(uid)
@@ -193,21 +257,29 @@ class _Apply:
         return "\n\n".join(parts)
 
     # -- cases and attributes ---------------------------------------------------------------------------
-    def cases(self) -> None:
+    def create_cases(self) -> None:
+        """The file's cases, with their GUIDs, made before the documents so that a speaker of the same
+        name is that case (and the case keeps its GUID across a round trip)."""
         p = self.project
-        link = p.cases.link_document
-        seen, unresolved = set(), 0
+        self.case_rows = []
         for case in self.refi.cases:
             name = case.name or f"Case {(case.guid or '?')[:8]}"
             role = self.variable(case.values, ROLE_VARIABLE)
             role = role if role in CASE_ROLES else None
-            c = p.cases.ensure(name, role or "respondent")
+            c = p.cases.ensure(name, role or "respondent", case_uuid=case.guid)
             if role and c.role != role:
                 p.cases.set_role(c.uuid, role)
-            seen.add(c.uuid)
+            p.case_origins.mark(c.uuid, "refi")
             self.attributes("case", c.uuid, case.values, skip=ROLE_VARIABLE)
             if case.description.strip():
                 self.memo("case", c.uuid, case.description.strip(), self.refi.creator)
+            self.case_rows.append((case, c, name))
+
+    def cases(self) -> None:
+        link = self.project.cases.link_document
+        seen, unresolved = set(), 0
+        for case, c, name in self.case_rows:
+            seen.add(c.uuid)
             docs = [self.doc_map.get(g) for g in case.sources] + [self.sel_doc.get(g) for g in case.selections]
             unresolved += sum(1 for d in docs if d is None)
             for d in dict.fromkeys(d for d in docs if d):
@@ -296,6 +368,7 @@ def _all(specs):
         yield from _all(spec.children)
 
 
-def apply_refi(project, refi, texts, notes, utf16: bool, report, file_name: str) -> None:
-    """Store ``refi`` (with its loaded ``texts`` and ``notes``) in ``project``; fills ``report``."""
-    _Apply(project, refi, texts, notes, utf16, report, file_name).run()
+def apply_refi(project, refi, texts, notes, utf16: bool, report, file_name: str, *,
+               placeholders=(), detect_speakers: bool = False) -> None:
+    """Store ``refi`` (with its loaded ``texts``, ``notes`` and ``placeholders``) in ``project``; fills ``report``."""
+    _Apply(project, refi, texts, notes, utf16, report, file_name, placeholders, detect_speakers).run()

@@ -34,6 +34,7 @@ class RefiImportReport:
     counts: dict = field(default_factory=dict)  # what -> {"xml": n, "project": m}
     documents_created: int = 0
     not_imported: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # sources kept as placeholders (handed back on export)
     warnings: list[str] = field(default_factory=list)
 
     def count(self, what: str, xml: int, project: int) -> None:
@@ -56,12 +57,15 @@ class LoadedText:
 
 
 def import_refi_project(qdpx_path, project_path, lang: str = "nl", utf16: bool | None = None, *,
-                        must_be_new: bool = False, name: str | None = None) -> RefiImportReport:
+                        must_be_new: bool = False, name: str | None = None,
+                        detect_speakers: bool = False) -> RefiImportReport:
     """Import ``qdpx_path`` into ``project_path`` (created when it does not exist).
 
     ``utf16``: None detects how positions count (see :func:`choose_positions`), True reads them as
     UTF-16 code units (NVivo for Windows), False as code points (the standard). ``must_be_new``
-    refuses an existing project file (``qualcode init --from-refi``). Raises InputError for a broken
+    refuses an existing project file (``qualcode init --from-refi``). ``detect_speakers`` parses every
+    text source for speaker turns; without it only texts that clearly are transcripts (most paragraphs
+    open with a speaker label) get speakers, the rest are documents of kind ``text``. Raises InputError for a broken
     or unsafe file and ProjectError for a project problem; either way the project is unchanged.
     """
     from qualcode.refi.project_apply import apply_refi
@@ -72,13 +76,17 @@ def import_refi_project(qdpx_path, project_path, lang: str = "nl", utf16: bool |
     if exists and must_be_new:
         raise ProjectError(f"{project_path}: a file already exists there; choose another name.")
     report = RefiImportReport(str(qdpx_path), str(project_path), created=not exists)
-    with RefiArchive(qdpx_path) as archive:
+    from qualcode.ingest.refi_bare import open_refi_file
+    from qualcode.ingest.refi_keep import keep_unimported
+
+    with open_refi_file(qdpx_path) as archive:
         entry = archive.project_entry()
         root = parse_xml(archive.read(entry), archive.where(entry), "Project")
         refi = read_project_xml(root, archive.where(entry))
         base = posixpath.dirname(entry)
         texts = _load_texts(archive, refi, base, report)
         notes = _load_notes(archive, refi, base, report)
+        kept = keep_unimported(archive, refi, texts, base, report)
     report.origin = refi.origin
     units = [(lt.tmap, [(s.start, s.end, s.name) for s in lt.text.selections
                         if s.start is not None and s.end is not None]) for lt in texts]
@@ -94,7 +102,8 @@ def import_refi_project(qdpx_path, project_path, lang: str = "nl", utf16: bool |
             project = Project.create(tmp, language=lang, name=name or refi.name or project_path.stem)
         try:
             with project.transaction():
-                apply_refi(project, refi, texts, notes, use16, report, Path(qdpx_path).name)
+                apply_refi(project, refi, texts, notes, use16, report, Path(qdpx_path).name,
+                           placeholders=kept, detect_speakers=detect_speakers)
         finally:
             project.close()
         os.replace(tmp, project_path)
@@ -126,32 +135,19 @@ def _read_text(archive: RefiArchive, path: str | None, inline: str | None, base:
 
 
 def _load_texts(archive: RefiArchive, refi: RefiProject, base: str, report: RefiImportReport) -> list[LoadedText]:
+    """The texts that can be read; the others are named by :func:`refi_keep.keep_unimported`."""
     loaded: list[LoadedText] = []
-    missing: dict[str, list[RefiText]] = {"missing": [], "empty": []}
     for text in refi.texts:
         label = f"source '{text.name or text.guid}'"
         raw, entry = _read_text(archive, text.path, text.inline, base, label, report)
         if raw is None:
-            missing["missing"].append(text)
+            text.missing = "missing"
             continue
         tmap = TextMap(raw)
         if not tmap.canonical.strip():
-            missing["empty"].append(text)
+            text.missing = "empty"
             continue
         loaded.append(LoadedText(text, entry, tmap))
-    kinds = {"text": "text source", "pdf": "PDF text", "transcript": "transcript"}
-    for why, texts in missing.items():
-        if not texts:
-            continue
-        what = ("whose text file is missing from the archive or unreadable" if why == "missing"
-                else "whose text is empty (the exporting tool wrote no text)")
-        by_kind = ", ".join(f"{sum(t.kind == k for t in texts)} {v}(s)" for k, v in kinds.items()
-                            if any(t.kind == k for t in texts))
-        names = ", ".join(f"'{t.name or t.guid}'" for t in texts[:8]) + (" …" if len(texts) > 8 else "")
-        sels = sum(len(t.selections) for t in texts)
-        codings = sum(len(s.codings) for t in texts for s in t.selections) + sum(len(t.whole) for t in texts)
-        report.not_imported.append(f"{len(texts)} text(s) {what} — {by_kind}: {names}; with them {sels} "
-                                   f"selection(s) holding {codings} coding(s).")
     return loaded
 
 

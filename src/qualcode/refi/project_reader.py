@@ -56,10 +56,24 @@ class RefiText:
     description: str
     line: int | None
     owner: str | None = None  # the PDF/audio/video source GUID this text belongs to
+    source: "RefiSource | None" = None  # the top-level <…Source> element it comes from
+    missing: str | None = None  # set on loading: "missing" (no readable file) or "empty"
     selections: list[RefiSelection] = field(default_factory=list)
     whole: list[RefiCoding] = field(default_factory=list)  # codings of the whole source
     notes: list[str] = field(default_factory=list)
     values: list[tuple[str | None, str, str]] = field(default_factory=list)  # (variable GUID, type, value)
+
+
+@dataclass
+class RefiSource:
+    """A top-level source element as it is in the file. One none of whose texts can be imported is
+    kept as a placeholder (its XML and files), so a re-export hands it back."""
+
+    guid: str | None
+    name: str
+    kind: str  # text | picture | PDF | audio | video | <tag>
+    element: object  # the lxml element
+    skipped: Counter = field(default_factory=Counter)  # what of it qualcode cannot code, if it is imported as text
 
 
 @dataclass
@@ -101,6 +115,8 @@ class RefiProject:
     origin: str
     creator: str | None
     users: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, str] = field(default_factory=dict)  # guid -> the tool's short id (NVivo initials)
+    sources: list[RefiSource] = field(default_factory=list)
     codes: list = field(default_factory=list)  # CodeSpec tree
     code_reader: CodeReader | None = None
     variables: dict[str, tuple[str, str]] = field(default_factory=dict)  # guid -> (name, type)
@@ -164,6 +180,7 @@ class _Reader:
         self.p = RefiProject(name=(root.get("name") or "").strip(), origin=(root.get("origin") or "").strip(),
                              creator=norm_guid(root.get("creatingUserGUID")))
         self.root = root
+        self.skipped = self.p.skipped
 
     def run(self) -> RefiProject:
         p, root = self.p, self.root
@@ -171,6 +188,8 @@ class _Reader:
             guid = norm_guid(user.get("guid"))
             if guid:
                 p.users[guid] = (user.get("name") or user.get("id") or "").strip() or f"user {guid[:8]}"
+                if (user.get("id") or "").strip():
+                    p.user_ids[guid] = user.get("id").strip()
         p.code_reader = CodeReader(self.where)
         codes = kid(kid(root, "CodeBook"), "Codes")
         p.codes = p.code_reader.read(codes) if codes is not None else []
@@ -205,27 +224,32 @@ class _Reader:
 
     def _count_codings(self, label: str, elements) -> None:
         for el in elements:
-            self.p.skipped[label] += 1
+            self.skipped[label] += 1
             n = len(kids(el, "Coding"))
             if n:
-                self.p.skipped[f"coding on a {label}"] += n
+                self.skipped[f"coding on a {label}"] += n
 
     def _source(self, el) -> None:
         p, tag = self.p, local(el)
         name = (el.get("name") or "").strip()
         guid = norm_guid(el.get("guid"))
+        if not tag:
+            return
+        source = RefiSource(guid, name, "text" if tag == "TextSource" else MEDIA.get(tag, f"<{tag}>"), el)
+        p.sources.append(source)
+        self.skipped = source.skipped
         if tag == "TextSource":
             p.source_counts["text"] += 1
             p.texts.append(_text(el, name, "text"))
+            p.texts[-1].source = source
             return
         if tag not in MEDIA:
-            if tag:
-                p.source_counts[tag] += 1
-                p.skipped[f"<{tag}> source"] += 1
+            p.source_counts[tag] += 1
+            self.skipped[f"<{tag}> source"] += 1
             return
         kind = MEDIA[tag]
         p.source_counts[kind] += 1
-        p.skipped[f"{kind} file"] += 1
+        self.skipped[f"{kind} file"] += 1
         for region in REGION:
             self._count_codings(REGION[region], kids(el, region))
         whole = [_coding(c) for c in kids(el, "Coding")]
@@ -239,6 +263,8 @@ class _Reader:
         elif tag == "PictureSource":
             for td in kids(el, "TextDescription"):
                 self._count_codings("text in a picture description", kids(td, "PlainTextSelection"))
+        for t in texts:
+            t.source = source
         if texts:
             texts[0].whole.extend(whole)
             texts[0].values.extend(_values(el))
@@ -247,7 +273,7 @@ class _Reader:
                 texts[0].description = child_text(el, "Description")
             p.texts.extend(texts)
         elif whole:
-            p.skipped[f"coding of a whole {kind} file"] += len(whole)
+            self.skipped[f"coding of a whole {kind} file"] += len(whole)
 
     def _transcript(self, el, media_name: str, owner: str | None) -> RefiText:
         name = (el.get("name") or "").strip() or f"{media_name} (transcript)"

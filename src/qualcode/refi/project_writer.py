@@ -44,6 +44,10 @@ class _Writer:
         self.E = etree
         self.project = project
         self.users: dict[str, str] = {}  # name -> guid
+        self.known_users = project.users.guids()
+        self.user_ids = project.users.ids()
+        self.kept: list = []  # placeholder elements written back (and PDF elements around documents)
+        self.kept_count = 0
         self.notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, text, author, created)
 
     def sub(self, parent, tag: str, text: str | None = None, **attrs):
@@ -56,7 +60,7 @@ class _Writer:
     def user(self, name: str | None) -> str | None:
         if not name:
             return None
-        return self.users.setdefault(name, derived_guid("user", name))
+        return self.users.setdefault(name, self.known_users.get(name) or derived_guid("user", name))
 
     def note(self, guid: str, text: str, author: str | None, created: str | None) -> str:
         guid = _guid(guid, "note", guid)
@@ -76,7 +80,7 @@ class _Writer:
         by_target: dict[tuple, list] = {}
         for m in memos:
             by_target.setdefault((m.target_type, m.target), []).append(m)
-        for name in sorted({c.coder for c in codings} | {m.author for m in memos if m.author}):
+        for name in sorted({c.coder for c in codings} | {m.author for m in memos if m.author} | set(self.known_users)):
             self.user(name)
         root = E.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS, "xsi": XSI})
         root.set("name", xml_text(p.meta("name") or p.path.stem))
@@ -94,6 +98,7 @@ class _Writer:
             for spec in specs:
                 code_element(codes_el, PROJECT_NS, spec, code_notes)
         self.has_documents = bool(docs)
+        cases = self.real_cases(cases)
         variables = self.variables(root, cases, p.attributes.of("document"))
         self.cases(root, cases, variables, by_target)
         files = self.sources(root, docs, codings, variables, by_target)
@@ -112,12 +117,17 @@ class _Writer:
                 self.sub(el, "PlainTextContent", text)
         for guid in project_refs:
             self.sub(root, "NoteRef", targetGUID=guid)
+        from qualcode.export.refi_placeholders import prune_note_refs
+
+        prune_note_refs(self.kept, PROJECT_NS, {g for g, *_ in self.notes})
         for name, guid in sorted(self.users.items()):
-            self.sub(users_el, "User", guid=guid, name=name)
+            self.sub(users_el, "User", guid=guid, name=name, id=self.user_ids.get(name))
         if not len(users_el):
             root.remove(users_el)
-        summary = {"documents": len(docs), "codes": len(p.codebook.tree()), "codings": len(codings), "cases": len(cases),
-                   "memos": len(memos), "users": len(self.users)}
+        summary = {"documents": len(docs), "codes": len(p.codebook.tree()), "codings": len(codings),
+                   "cases": self.cases_written, "memos": len(memos), "users": len(self.users)}
+        if self.kept_count:
+            summary["placeholders"] = self.kept_count
         return xml_bytes(root), files, summary
 
     def _insert_before(self, root, el, later: tuple[str, ...]) -> None:
@@ -162,7 +172,16 @@ class _Writer:
             else:
                 self.sub(vv, "TextValue", str(value))
 
+    def real_cases(self, cases) -> list:
+        """The cases a REFI-QDA file should hold: all but speakers found only in documents of kind
+        ``text`` (a label-like line in a report or a comment is not a person) — unless they came from
+        a REFI-QDA file or were given attributes."""
+        origins = self.project.case_origins
+        invented = origins.only_in_plain_texts() - origins.of("refi")
+        return [c for c in cases if c.uuid not in invented or c.attributes]
+
     def cases(self, root, cases, variables, by_target) -> None:
+        self.cases_written = len(cases)
         if not cases:
             return
         docs_of = self.project.cases.documents_of()
@@ -181,8 +200,13 @@ class _Writer:
 
     # -- sources and codings ------------------------------------------------------------------------------
     def sources(self, root, docs, codings, variables, by_target) -> dict[str, bytes]:
+        from qualcode.export.refi_placeholders import placeholder_sources
+
         files: dict[str, bytes] = {}
-        if not docs:
+        args = (self.project, PROJECT_NS, self._code_guids(), {g for g, _ in variables.values()})
+        kept = placeholder_sources(*args)
+        wrappers = {row["document"]: (el, data) for el, data, row in placeholder_sources(*args, wrappers=True)}
+        if not docs and not kept:
             return files
         doc_attrs = self.project.attributes.of("document")
         by_doc = {k: list(g) for k, g in groupby(codings, key=lambda c: c.document)}
@@ -198,7 +222,25 @@ class _Writer:
             for m in by_target.get(("document", doc.uuid), []):
                 self.sub(src, "NoteRef", targetGUID=self.note(m.uuid, m.text, m.author, m.created_at))
             self.values(src, {**doc_attrs.get(doc.uuid, {}), KIND_VARIABLE: doc.kind}, variables)
+            if doc.uuid in wrappers:  # a PDF's text: handed back inside its PDFSource
+                from qualcode.export.refi_placeholders import wrap
+
+                el, data = wrappers[doc.uuid]
+                src.addprevious(el)
+                wrap(el, src, PROJECT_NS)
+                self.kept.append(el)
+                for name, blob in data.items():
+                    files.setdefault(f"sources/{name}", blob)
+        self.kept_count = len(kept)
+        for el, data, _row in kept:
+            sources_el.append(el)
+            self.kept.append(el)
+            for name, blob in data.items():
+                files.setdefault(f"sources/{name}", blob)
         return files
+
+    def _code_guids(self) -> set[str]:
+        return {code_guid(c) for c in self.project.codebook.tree()}
 
     def selection(self, src, doc, start: int, end: int, group, by_target) -> None:
         coders = {c.coder for c in group}

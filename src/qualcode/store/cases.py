@@ -16,11 +16,14 @@ from qualcode.store.repository import Repository
 class Cases(Repository):
     """The ``cases`` and ``speakers`` tables."""
 
-    def ensure(self, name: str, role: str = "respondent") -> Case:
+    def ensure(self, name: str, role: str = "respondent", case_uuid: str | None = None) -> Case:
+        """The case named ``name``, created (with ``case_uuid`` when given and free) if it is new."""
         row = self.db.execute("SELECT uuid, name, role FROM cases WHERE name = ?", [name]).fetchone()
         if row:
             return Case(*row)
-        case = Case(new_uuid(), name, role)
+        if case_uuid and self.db.execute("SELECT 1 FROM cases WHERE uuid = ?", [case_uuid]).fetchone():
+            case_uuid = None
+        case = Case(case_uuid or new_uuid(), name, role)
         self.db.execute("INSERT INTO cases (uuid, name, role) VALUES (?, ?, ?)", [case.uuid, name, role])
         return case
 

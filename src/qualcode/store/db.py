@@ -319,7 +319,26 @@ def _m4_history_index(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
+def _m5_interop(db: sqlite_utils.Database) -> None:
+    """Interop without loss: REFI-QDA users with their GUIDs, sources qualcode cannot code kept as
+    placeholders (their XML and files, handed back on export; a PDF whose text is a document is kept
+    as the wrapper of that document), cases that came from a REFI file,
+    and position anchors in a document's text (a PDF page starts there, a subtitle cue starts there)."""
+    for sql in (
+        "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, guid TEXT NOT NULL, refi_id TEXT)",
+        "CREATE TABLE IF NOT EXISTS placeholders (guid TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, "
+        "element TEXT NOT NULL, source TEXT, imported_at TEXT, document TEXT)",
+        "CREATE TABLE IF NOT EXISTS placeholder_files (placeholder TEXT NOT NULL REFERENCES placeholders (guid), "
+        "entry TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (placeholder, entry))",
+        "CREATE TABLE IF NOT EXISTS case_origins (case_uuid TEXT PRIMARY KEY REFERENCES cases (uuid), "
+        "origin TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS anchors (document TEXT NOT NULL, kind TEXT NOT NULL, pos INTEGER NOT NULL, "
+        "value INTEGER NOT NULL, PRIMARY KEY (document, kind, pos))",
+    ):
+        db.execute(sql)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop]
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_STEP_MS = 200  # SQLite's own busy wait per attempt; Database._waiting retries up to the limit
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from qualcode.errors import ProjectError
@@ -163,6 +164,31 @@ class Project:
             if outer and self.db.conn.in_transaction:
                 self.db.conn.execute("COMMIT")
             self.db.execute(f"PRAGMA query_only = {'ON' if before else 'OFF'}")
+
+    # -- interchange (users, placeholders, case origins, anchors) --------------------------------
+    @cached_property
+    def users(self):
+        from qualcode.store.interop import Users
+
+        return Users(self)
+
+    @cached_property
+    def placeholders(self):
+        from qualcode.store.interop import Placeholders
+
+        return Placeholders(self)
+
+    @cached_property
+    def case_origins(self):
+        from qualcode.store.interop import CaseOrigins
+
+        return CaseOrigins(self)
+
+    @cached_property
+    def anchors(self):
+        from qualcode.store.interop import Anchors
+
+        return Anchors(self)
 
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-KIND_LABEL = {"interview": "interview", "focus_group": "focus group", "other": "other"}
+KIND_LABEL = {"interview": "interview", "focus_group": "focus group", "other": "other", "text": "text", "survey": "survey"}
 
 
 def share_bar(share: float, width: int = 6) -> str:
