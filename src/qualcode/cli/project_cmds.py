@@ -38,7 +38,7 @@ def register(sub) -> None:
     p.add_argument("--create-missing", action="store_true", help="create respondents not yet in the project")
     p.set_defaults(func=cmd_attributes)
 
-    p = sub.add_parser("codebook", help="show, import or export the codebook")
+    p = sub.add_parser("codebook", help="show, import, export or edit the codebook (add, rename, move, merge, delete)")
     cb = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     q = cb.add_parser("show", help="print the code tree")
     q.add_argument("project")
@@ -53,6 +53,9 @@ def register(sub) -> None:
     q.add_argument("project")
     q.add_argument("-o", "--output", required=True)
     q.set_defaults(func=cmd_codebook_export)
+    from qualcode.cli.codebook_cmds import register_actions
+
+    register_actions(cb)  # add, rename, move, merge, delete, edit
 
     p = sub.add_parser("documents", help="list documents: kind, respondents, turns, coded share")
     p.add_argument("project")

@@ -92,6 +92,34 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
     def _changed(self) -> None:
         self._tree = None
 
+    # -- repositories (created on first use) -------------------------------------------------------
+    @property
+    def sets(self):
+        """Sets of documents, cases and codes (:class:`qualcode.store.sets.Sets`)."""
+        if "_sets" not in self.__dict__:
+            from qualcode.store.sets import Sets
+
+            self._sets = Sets(self)
+        return self._sets
+
+    @property
+    def summaries(self):
+        """Summaries per case x code (:class:`qualcode.store.summaries.Summaries`)."""
+        if "_summaries" not in self.__dict__:
+            from qualcode.store.summaries import Summaries
+
+            self._summaries = Summaries(self)
+        return self._summaries
+
+    @property
+    def memo_book(self):
+        """Memos on codes, documents, cases and the project (:class:`qualcode.store.memo_book.Memos`)."""
+        if "_memo_book" not in self.__dict__:
+            from qualcode.store.memo_book import Memos
+
+            self._memo_book = Memos(self)
+        return self._memo_book
+
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

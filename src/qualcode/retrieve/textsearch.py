@@ -1,0 +1,152 @@
+"""Text search across the study: every hit with document, turn, speaker, timestamp and context.
+
+Plain functions on a Project (read-only); the CLI (``qualcode search``), auto-coding and the TUI's
+study search use them. A pattern is literal unless ``regex``; ``whole_words`` anchors it at word
+boundaries; matching ignores case unless ``case_sensitive``. ``--where`` works as in the exports
+(attributes, ``respondent``, ``document``, ``kind``, ``set``), applied to the speaker of the turn a
+hit is in (or to the document when the turn has no respondent).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+
+from qualcode.errors import ProjectError
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+
+
+@dataclass
+class Hit:
+    document: str  # uuid
+    document_name: str
+    start: int
+    end: int
+    match: str
+    before: str
+    after: str
+    turn: int | None  # 1-based, as 'qualcode show' numbers turns
+    speaker: str | None
+    role: str | None  # respondent | interviewer | None
+    case: str | None  # case uuid
+    timestamp_ms: int | None
+    turn_start: int | None = None
+    turn_end: int | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("turn_start")
+        d.pop("turn_end")
+        return d
+
+
+def compile_pattern(pattern: str, regex: bool = False, whole_words: bool = False,
+                    case_sensitive: bool = False) -> re.Pattern:
+    if not pattern:
+        raise ProjectError("give a search pattern (the text to find).")
+    body = pattern if regex else re.escape(pattern)
+    if not regex:
+        body = re.sub(r"(\\ )+", r"\\s+", body)  # white space in a phrase matches line breaks too
+        if pattern.endswith("*") and len(pattern) > 1:  # 'werkdruk*' finds werkdrukte too
+            body = body[:-2] + r"\w*"
+    if whole_words:
+        body = rf"(?<!\w)(?:{body})(?!\w)"
+    try:
+        return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+    except re.error as exc:
+        raise ProjectError(f"the regular expression '{pattern}' is not valid ({exc}).") from None
+
+
+class _Turns:
+    def __init__(self, turns, roles: dict[str, str]):
+        self.turns = turns
+        self.starts = [t.start for t in turns]
+        self.roles = roles
+
+    def at(self, pos: int):
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.turns[i].start <= pos < max(self.turns[i].end, self.turns[i].start + 1):
+            return self.turns[i]
+        return None
+
+
+def _context(text: str, start: int, end: int, chars: int) -> tuple[str, str]:
+    if chars <= 0:
+        return "", ""
+    a, b = max(0, start - chars), min(len(text), end + chars)
+    before, after = text[a:start], text[end:b]
+    if a > 0 and " " in before:  # start at a word
+        before = before[before.index(" ") + 1:]
+    if b < len(text) and " " in after:
+        after = after[:after.rindex(" ")]
+    return before, after
+
+
+def search(project, pattern: str, regex: bool = False, whole_words: bool = False, case_sensitive: bool = False,
+           documents: list[str] | None = None, where: list | None = None, context: int = 80,
+           speakers: str = "all", compiled: re.Pattern | None = None) -> list[Hit]:
+    """Every hit of ``pattern`` in the chosen documents, in document and text order.
+
+    ``speakers``: "all", or "respondents" (only hits inside respondent turns).
+    """
+    rx = compiled or compile_pattern(pattern, regex, whole_words, case_sensitive)
+    docs = [project.document(ref) for ref in documents] if documents else \
+        [project.document(d.uuid) for d in project.documents()]
+    flt = _where_filter(project, where) if where else None
+    roles = {c.uuid: c.role for c in project.cases()}
+    out: list[Hit] = []
+    for doc in docs:
+        turns = _Turns(project.turns(doc.uuid), roles)
+        for m in rx.finditer(doc.text):
+            if m.end() <= m.start():
+                continue
+            t = turns.at(m.start())
+            role = roles.get(t.case) if t is not None and t.case else None
+            if speakers == "respondents" and role != "respondent":
+                continue
+            if flt is not None and not flt(t.case if t is not None else None, doc.uuid):
+                continue
+            before, after = _context(doc.text, m.start(), m.end(), context)
+            out.append(Hit(doc.uuid, doc.name, m.start(), m.end(), m.group(0), before, after,
+                           t.index + 1 if t is not None else None, t.speaker if t is not None else None, role,
+                           t.case if t is not None else None, t.timestamp_ms if t is not None else None,
+                           t.start if t is not None else None, t.end if t is not None else None))
+    return out
+
+
+def _where_filter(project, where):
+    """A predicate (case uuid or None, document uuid) -> bool from ``--where`` conditions."""
+    from qualcode.export.dataset import load
+    from qualcode.export.options import ExportOptions, parse_where
+
+    conditions = parse_where(where) if where and isinstance(where[0], str) else list(where)
+    with project.read_only():
+        data = load(project, ExportOptions(where=conditions, codes=[]))
+
+    def passes(case: str | None, doc: str) -> bool:
+        info = data.cases.get(case) if case else None
+        if info is not None and info.role != "respondent":
+            info = None
+        return data.filter.passes(info, data.documents.get(doc))
+
+    return passes
+
+
+def sentence_span(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The sentence(s) around ``[start, end)``, not leaving ``[lo, hi)`` (the turn)."""
+    hi = len(text) if hi is None else hi
+    s = lo
+    for m in SENTENCE_END.finditer(text, lo, start):
+        s = m.end()
+    e = hi
+    m = SENTENCE_END.search(text, end, hi)
+    if m:
+        e = m.start()
+    # do not start on white space or a newline
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, max(e, min(end, hi))
