@@ -59,7 +59,7 @@ def sample_tables(project, by: list[str] | None = None, options: ExportOptions |
             grid.append([va, *counts, in_row])
         totals = [sum(1 for c in people if vb in _values(data, c, b)) for vb in cols]
         grid.append(["Total", *totals, n])
-        tables.append(Table(f"{a} x {b}", [f"{a} \\ {b}", *cols, "Total"], grid,
+        tables.append(Table(f"{a} x {b}", [f"{a} × {b}", *cols, "Total"], grid,
                             ["key"] + ["number"] * (len(cols) + 1), caption=caption, bold_rows={len(grid) - 1}))
     about = data.about()[:1] + [("respondents (N)", str(n)), ("by", ", ".join(keys))] + \
         [x for x in data.options.describe() if x[0] == "where"]
