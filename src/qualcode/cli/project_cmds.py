@@ -104,6 +104,10 @@ def cmd_init(args) -> int:
         if specs:
             with project.transaction():
                 project.apply_codebook(specs, header)
+                if Path(args.codebook).suffix.lower() == ".qdc":
+                    from qualcode.ingest.refi_sets import apply_qdc_sets
+
+                    apply_qdc_sets(project, args.codebook, specs)
         n = len(project.tree())
     except BaseException:
         project.close()
@@ -202,6 +206,10 @@ def cmd_codebook_import(args) -> int:
     with opened(args.project) as project:
         with project.transaction():
             changes = project.apply_codebook(specs, header)
+            if Path(args.file).suffix.lower() == ".qdc":
+                from qualcode.ingest.refi_sets import apply_qdc_sets
+
+                apply_qdc_sets(project, args.file, specs)
     console.print(f"codebook loaded: {len(changes.added)} added, {len(changes.renamed)} renamed, "
                   f"{len(changes.updated)} updated, {changes.unchanged} unchanged")
     for old, new in changes.renamed:
@@ -225,7 +233,9 @@ def cmd_codebook_export(args) -> int:
                 from qualcode.export.refi_codebook import write_qdc
             except ImportError:
                 raise ProjectError("writing .qdc codebooks is not available in this version.") from None
-            write_qdc(args.output, header, specs)
+            from qualcode.ingest.refi_sets import qdc_sets
+
+            write_qdc(args.output, header, specs, qdc_sets(project))
         else:
             from qualcode.ingest.codebook_yaml import write_codebook
 
