@@ -146,7 +146,7 @@ def cmd_merge(args) -> int:
         src, dst = project.code(args.source), project.code(args.target)
         tree = project.tree()
         usage = project.code_usage(src.uuid)
-        own = project.db.execute("SELECT count(*) FROM codings WHERE code = ?", [src.uuid]).fetchone()[0]
+        own = len(project.codings(code=src.uuid))
         kids = len(tree.kids(src.uuid))
         _confirm(f"merging {tree.path(src.uuid)} into {tree.path(dst.uuid)} moves {own} coding(s)"
                  f"{f' and {kids} sub-code(s)' if kids else ''}.", args.yes)

@@ -244,7 +244,7 @@ class _Apply:
 
     def dated_memo(self, target_type: str, target, text: str, note) -> None:
         """A memo from a note, keeping its GUID, author and creation and modification dates."""
-        from qualcode.export.refi_codebook import valid_datetime
+        from qualcode.ingest.refi_sets import valid_datetime
 
         author = self.refi.user_name(note.user or self.refi.creator) or UNKNOWN_CODER
         created = valid_datetime((note.created or "").strip())

@@ -11,11 +11,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from qualcode.errors import InputError
 
 CASE_SET_PREFIX = "qualcode set: "
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def valid_datetime(value: str | None) -> str | None:
+    """An xsd:dateTime as it is, or None (notes' dates are kept only when they are valid)."""
+    return value if value and _DATETIME.match(value) else None
 
 
 def is_case_set_variable(name: str) -> bool:
@@ -54,7 +61,7 @@ def apply_sets(project, refi_sets, code_map: dict[str, str], doc_map: dict[str, 
     for s in refi_sets:
         group = sets.find(s.name)
         if group is None:
-            guid_taken = s.guid and project.db.execute("SELECT 1 FROM sets WHERE uuid = ?", [s.guid]).fetchone()
+            guid_taken = s.guid and sets.uuid_taken(s.guid)
             group = sets.create(s.name, s.description.strip(), uuid=None if guid_taken else s.guid, record=False)
         codes = [code_map[g] for g in s.codes if g in code_map]
         docs = [doc_map[g] for g in s.sources if g in doc_map]

@@ -67,6 +67,9 @@ class Sets:
             raise ProjectError(f"no set named '{name}' (sets: {names}).")
         return g
 
+    def uuid_taken(self, uuid: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sets WHERE uuid = ?", [uuid]).fetchone() is not None
+
     def names_of(self, member_type: str) -> dict[str, list[str]]:
         """{member uuid: [set names]} for one kind of member."""
         out: dict[str, list[str]] = {}
