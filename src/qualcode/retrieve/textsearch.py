@@ -4,7 +4,8 @@ Plain functions on a Project (read-only); the CLI (``qualcode search``), auto-co
 study search use them. A pattern is literal unless ``regex``; ``whole_words`` anchors it at word
 boundaries; matching ignores case unless ``case_sensitive``. ``--where`` works as in the exports
 (attributes, ``respondent``, ``document``, ``kind``, ``set``), applied to the speaker of the turn a
-hit is in (or to the document when the turn has no respondent).
+hit is in (or to the document when the turn has no respondent). The context stays inside the
+hit's turn, so it never shows another speaker's words.
 """
 
 from __future__ import annotations
@@ -72,14 +73,16 @@ class _Turns:
         return None
 
 
-def _context(text: str, start: int, end: int, chars: int) -> tuple[str, str]:
+def _context(text: str, start: int, end: int, chars: int, lo: int = 0, hi: int | None = None) -> tuple[str, str]:
+    """Up to ``chars`` characters each side, cut at words and kept inside ``[lo, hi)`` (the turn)."""
+    hi = len(text) if hi is None else hi
     if chars <= 0:
         return "", ""
-    a, b = max(0, start - chars), min(len(text), end + chars)
+    a, b = max(lo, start - chars), min(hi, end + chars)
     before, after = text[a:start], text[end:b]
-    if a > 0 and " " in before:  # start at a word
+    if a > lo and " " in before:  # start at a word
         before = before[before.index(" ") + 1:]
-    if b < len(text) and " " in after:
+    if b < hi and " " in after:
         after = after[:after.rindex(" ")]
     return before, after
 
@@ -108,7 +111,8 @@ def search(project, pattern: str, regex: bool = False, whole_words: bool = False
                 continue
             if flt is not None and not flt(t.case if t is not None else None, doc.uuid):
                 continue
-            before, after = _context(doc.text, m.start(), m.end(), context)
+            lo, hi = (t.start, max(t.end, m.end())) if t is not None else (0, len(doc.text))
+            before, after = _context(doc.text, m.start(), m.end(), context, min(lo, m.start()), hi)
             out.append(Hit(doc.uuid, doc.name, m.start(), m.end(), m.group(0), before, after,
                            t.index + 1 if t is not None else None, t.speaker if t is not None else None, role,
                            t.case if t is not None else None, t.timestamp_ms if t is not None else None,

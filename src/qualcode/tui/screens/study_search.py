@@ -18,14 +18,24 @@ from qualcode.errors import QualcodeError
 UNITS = ("hit", "sentence", "turn")
 
 
-def study_hit_label(hit, coded: bool) -> Text:
+def study_hit_label(hit, coded: bool, width: int = 150) -> Text:
+    """One line: coded mark, document · turn · speaker, and the hit in its context, fitted to ``width``."""
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append("✓ " if coded else "  ", style="bold green")
+    room = max(20, width - 4)
+    where_w = min(40, room // 3)
     where = f"{hit.document_name} · {hit.turn or '-'} · {hit.speaker or '?'}"
-    t.append(where[:44].ljust(45), style="bold")
-    t.append(" ".join(hit.before.split())[-40:] + " ", style="dim")
-    t.append(" ".join(hit.match.split()), style="bold reverse")
-    t.append(" " + " ".join(hit.after.split())[:70], style="dim")
+    where = where if len(where) < where_w else where[:where_w - 2] + "…"
+    t.append(where.ljust(where_w), style="bold")
+    match = " ".join(hit.match.split())
+    left = max(0, room - where_w - len(match) - 2)
+    before = " ".join(hit.before.split()) + (" " if hit.before[-1:].isspace() else "")
+    after = (" " if hit.after[:1].isspace() else "") + " ".join(hit.after.split())
+    b_w = min(len(before), left * 2 // 5)
+    a_w = max(0, left - b_w)
+    t.append(" " + before[len(before) - b_w:], style="dim")
+    t.append(match, style="bold reverse")
+    t.append(after[:a_w], style="dim")
     return t
 
 
@@ -98,7 +108,8 @@ class StudySearchScreen(ModalScreen):
         lst = self.query_one(OptionList)
         keep = lst.highlighted
         lst.clear_options()
-        lst.add_options([Option(study_hit_label(h, i in self.coded), id=str(i)) for i, h in enumerate(self.hits)])
+        width = max(40, (lst.size.width or self.size.width - 6) - 4)  # room for the scroll bar
+        lst.add_options([Option(study_hit_label(h, i in self.coded, width), id=str(i)) for i, h in enumerate(self.hits)])
         if self.hits:
             lst.highlighted = min(keep or 0, len(self.hits) - 1)
         self._hint()
