@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qualcode.errors import ProjectError
-from qualcode.retrieve.textsearch import Hit, compile_pattern, search, sentence_span
+from qualcode.retrieve.textsearch import Corpus, Hit, compile_pattern, search, sentence_span
 from qualcode.store.codings import NewCoding
 
 UNITS = ("hit", "sentence", "turn")
@@ -50,15 +50,14 @@ def plan(project, jobs: list[tuple[str, str, dict]], unit: str = "hit", speakers
     """What to code: ``jobs`` are (code uuid, pattern, search options); spans deduplicated per code."""
     if unit not in UNITS:
         raise ProjectError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'.")
-    texts: dict[str, str] = {}
+    corpus = Corpus(project, documents, where)
+    texts = {d.uuid: d.text for d in corpus.docs}
     seen: set[tuple] = set()
     out: list[Planned] = []
     for code, pattern, opts in jobs:
-        hits = search(project, pattern, documents=documents, where=where, context=0, speakers=speakers,
-                      compiled=compile_pattern(pattern, **opts))
+        hits = search(project, pattern, context=0, speakers=speakers, compiled=compile_pattern(pattern, **opts),
+                      corpus=corpus, literal=not opts.get("regex"))
         for hit in hits:
-            if hit.document not in texts:
-                texts[hit.document] = project.document(hit.document).text
             text = texts[hit.document]
             s, e = unit_span(text, hit, unit)
             key = (hit.document, code, s, e)

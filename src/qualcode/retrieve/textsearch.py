@@ -87,21 +87,55 @@ def _context(text: str, start: int, end: int, chars: int, lo: int = 0, hi: int |
     return before, after
 
 
+class Corpus:
+    """The documents, turns and speaker roles a search runs over, read once (several searches,
+    such as one per codebook keyword, share it)."""
+
+    def __init__(self, project, documents: list[str] | None = None, where: list | None = None):
+        self.docs = [project.document(ref) for ref in documents] if documents else \
+            [project.document(d.uuid) for d in project.documents()]
+        self.roles = {c.uuid: c.role for c in project.cases()}
+        self.turns = {d.uuid: _Turns(project.turns(d.uuid), self.roles) for d in self.docs}
+        self.filter = _where_filter(project, where) if where else None
+        self._folded: dict[str, str] = {}
+
+    def may_contain(self, doc, needle: str | None) -> bool:
+        """False when the document cannot hold a hit: it lacks ``needle`` (case-folded)."""
+        if not needle:
+            return True
+        if doc.uuid not in self._folded:
+            self._folded[doc.uuid] = doc.text.casefold()
+        return needle in self._folded[doc.uuid]
+
+
+def literal_needle(pattern: str, regex: bool) -> str | None:
+    """A piece of text every hit of a literal pattern contains (its longest word), for skipping
+    documents cheaply; None for regular expressions."""
+    if regex:
+        return None
+    words = [w for w in pattern.rstrip("*").split() if w]
+    return max(words, key=len).casefold() if words else None
+
+
 def search(project, pattern: str, regex: bool = False, whole_words: bool = False, case_sensitive: bool = False,
            documents: list[str] | None = None, where: list | None = None, context: int = 80,
-           speakers: str = "all", compiled: re.Pattern | None = None) -> list[Hit]:
+           speakers: str = "all", compiled: re.Pattern | None = None, corpus: Corpus | None = None,
+           literal: bool | None = None) -> list[Hit]:
     """Every hit of ``pattern`` in the chosen documents, in document and text order.
 
-    ``speakers``: "all", or "respondents" (only hits inside respondent turns).
+    ``speakers``: "all", or "respondents" (only hits inside respondent turns). With ``compiled``,
+    ``literal=False`` says the pattern is a regular expression (documents are then not skipped by
+    their text).
     """
     rx = compiled or compile_pattern(pattern, regex, whole_words, case_sensitive)
-    docs = [project.document(ref) for ref in documents] if documents else \
-        [project.document(d.uuid) for d in project.documents()]
-    flt = _where_filter(project, where) if where else None
-    roles = {c.uuid: c.role for c in project.cases()}
+    corpus = corpus or Corpus(project, documents, where)
+    flt, roles = corpus.filter, corpus.roles
+    needle = literal_needle(pattern, regex if compiled is None else literal is not True)
     out: list[Hit] = []
-    for doc in docs:
-        turns = _Turns(project.turns(doc.uuid), roles)
+    for doc in corpus.docs:
+        if not corpus.may_contain(doc, needle):
+            continue
+        turns = corpus.turns[doc.uuid]
         for m in rx.finditer(doc.text):
             if m.end() <= m.start():
                 continue
