@@ -175,3 +175,21 @@ def test_summaries_in_the_matrix(project_path, tmp_path, capsys, monkeypatch):
     assert main(["undo", p]) == 0
     assert len(run_json(capsys, "summary", p)) == 2
     assert main(["summary", p, "x", "--case", "Karin"]) != 0
+
+
+def test_code_memos_in_the_quote_book(project_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUALCODE_CODER", "anna")
+    p = str(project_path)
+    assert main(["code", p, "Interview test 1", "--turn", "2", "--code", "Lerarentekort"]) == 0
+    assert main(["memo", p, "Shortage drives substitution", "--code", "Lerarentekort"]) == 0
+    md = tmp_path / "q.md"
+    assert main(["export", "quotes", p, "-o", str(md)]) == 0
+    assert "Shortage drives substitution" not in md.read_text()
+    assert main(["export", "quotes", p, "-o", str(md), "--memos"]) == 0
+    assert "**Memo** (anna, " in md.read_text() and "Shortage drives substitution" in md.read_text()
+    docx_path = tmp_path / "q.docx"
+    assert main(["export", "quotes", p, "-o", str(docx_path), "--memos"]) == 0
+    import docx
+
+    text = "\n".join(par.text for par in docx.Document(str(docx_path)).paragraphs)
+    assert "Memo (anna, " in text and "Shortage drives substitution" in text

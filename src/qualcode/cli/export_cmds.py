@@ -46,6 +46,7 @@ def _quotes_args(p) -> None:
     p.add_argument("--codes", nargs="+", metavar="PATH", help="only these codes (each with its sub-codes)")
     p.add_argument("--attributes", action="append", metavar="KEY[,KEY…]",
                    help="respondent attributes to cite with each quote (default: all)")
+    p.add_argument("--memos", action="store_true", help="also the memos on each code, under its heading")
     add_filter_arguments(p)
 
 

@@ -91,6 +91,7 @@ class ExportData:
     unassigned: int = 0
     coder_mode: str | None = None  # None (all coders), "consensus", or the one coder's name
     summaries: dict[tuple[str, str], str] = field(default_factory=dict)  # (case uuid, code uuid) -> text
+    code_memos: dict[str, list] = field(default_factory=dict)  # code uuid -> its memos (Memo objects)
 
     # -- selection -------------------------------------------------------------------------------
     def pairs(self):
@@ -260,7 +261,16 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         case_keys=list(keys.get("case", {})), document_keys=list(keys.get("document", {})),
         code_order=code_order, unassigned=unassigned, coder_mode=coder,
         summaries={key: s.text for key, s in project.summaries.cells().items()},
+        code_memos=_code_memos(project) if options.code_memos else {},
     )
+
+
+def _code_memos(project) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for m in project.memo_book.list("code"):
+        if m.text.strip():
+            out.setdefault(m.target, []).append(m)
+    return out
 
 
 def _allowed_codes(project, refs: list[str]) -> set[str] | None:
