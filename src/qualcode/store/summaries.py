@@ -49,6 +49,13 @@ class Summaries:
         rows = self._rows("case_uuid = ? AND code = ?", [case, code])
         return Summary(*rows[0].values()) if rows else None
 
+    def insert(self, case: str, code: str, text: str, author: str | None, created_at: str | None = None,
+               updated_at: str | None = None) -> None:
+        """Add a summary as it is (merges, imports); not an undo step of its own."""
+        row = {"uuid": new_uuid(), "case_uuid": case, "code": code, "author": author, "text": text,
+               "created_at": created_at or now(), "updated_at": updated_at or created_at or now()}
+        self.project._insert_row("summaries", row)
+
     def write(self, case: str, code: str, text: str, author: str | None) -> Summary | None:
         """Set the summary of one cell ('' removes it). Case and code are uuids."""
         if code not in self.project.tree():

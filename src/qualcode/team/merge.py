@@ -30,6 +30,7 @@ from qualcode.team.mapping import Mapping
 from qualcode.team.merge_codes import plan_codes
 from qualcode.team.merge_codings import plan_codings
 from qualcode.team.merge_docs import plan_attributes, plan_cases, plan_documents, plan_memos
+from qualcode.team.merge_groups import apply_groups, plan_groups, read_groups
 from qualcode.team.reanchor import MIN_CONFIDENCE
 
 
@@ -47,12 +48,14 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
     workdir = Path(tempfile.mkdtemp(prefix="qualcode-merge-")) if created and dry_run else None
     build = (workdir / target.name) if workdir else target.with_name(target.name + ".building")
     sources = []
+    extras: dict[str, dict] = {}  # sets and summaries of each input (see merge_groups)
     try:
         for i, label in enumerate(labels):
             say(f"reading {label}")
             sha = file_sha256(label)
             with Project.open(label) as p:
                 sources.append(Source(label, p.team_snapshot(), sha))
+                extras[label] = read_groups(p)
                 if created and i == 0:
                     _cleanup(build)
                     p.backup(build)
@@ -63,7 +66,11 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
                     _start_from_copy(project)
             say("planning")
             plan = _plan(project.team_snapshot(), sources, mapping, list(coder_rules) + mapping.coders, min_confidence)
+            plan.groups = plan_groups(project, extras, plan.docs, plan.codes.code_map)
+            plan.conflicts += plan.groups.conflicts
             report = _report(target, created, dry_run, labels, skipped, plan, details)
+            report["sets_and_summaries"] = plan.groups.report
+            report["changed"] = report["changed"] or plan.groups.changed
             if report["refused"] or dry_run or not (report["changed"] or created):
                 return report
             if not created:
@@ -71,6 +78,7 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
             say("writing")
             with project.transaction():
                 _apply(project, plan, sources, report)
+                apply_groups(project, plan.groups)
         finally:
             project.close()
         if created:
