@@ -19,6 +19,11 @@ COMMAND_MODULES = [
     "qualcode.cli.agreement_cmds",
     "qualcode.cli.export_cmds",
     "qualcode.cli.refi_cmds",
+    "qualcode.cli.memo_cmds",
+    "qualcode.cli.set_cmds",
+    "qualcode.cli.summary_cmds",
+    "qualcode.cli.search_cmds",
+    "qualcode.cli.sample_cmds",
 ]
 
 
