@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_import.py", "bench_store.py", "bench_tui.py", "bench_nlp.py", "bench_team.py",
-           "bench_agreement.py", "bench_export.py", "bench_stress.py"]
+           "bench_agreement.py", "bench_export.py", "bench_stress.py", "bench_startup.py"]
 LARGE = ["bench_import.py", "bench_store.py"]
 
 

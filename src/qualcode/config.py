@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 
@@ -16,6 +15,8 @@ def config_path() -> Path:
 
 
 def load_config() -> dict:
+    import tomllib
+
     path = config_path()
     if not path.exists():
         return {}

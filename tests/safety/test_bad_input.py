@@ -136,6 +136,7 @@ def test_a_codebook_with_a_duplicate_key_is_refused(project, tmp_path, capsys):
     assert digest(project) == before
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_a_qdpx_with_two_project_entries_is_refused(project, tmp_path, capsys):
     f = tmp_path / "two.qdpx"
     with zipfile.ZipFile(f, "w") as z:

@@ -26,17 +26,68 @@ COMMAND_MODULES = [
     "qualcode.cli.sample_cmds",
 ]
 
+# Which module registers which command, with its one-line help: so that a command imports only
+# its own module, and `qualcode --help` imports none. tests/cli/test_startup.py keeps this table
+# in step with what the modules register.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("project_cmds", "create a project file"),
+    "import": ("project_cmds", "import transcripts (.txt .md .docx .vtt .srt)"),
+    "attributes": ("project_cmds", "set respondent or document attributes from a CSV"),
+    "codebook": ("project_cmds", "show, import or export the codebook"),
+    "documents": ("project_cmds", "list documents: kind, respondents, turns, coded share"),
+    "show": ("project_cmds", "print one document as turns"),
+    "status": ("project_cmds", "an overview of the project"),
+    "speakers": ("project_cmds", "list respondents and interviewers; change a speaker's role"),
+    "undo": ("project_cmds", "undo the latest change"),
+    "redo": ("project_cmds", "redo the latest undone change"),
+    "code": ("coding_cmds", "code a passage: by offsets, turn number or quote"),
+    "uncode": ("coding_cmds", "remove codings: by id, or by document, span, code and coder"),
+    "codings": ("coding_cmds", "list or export codings (table, csv, jsonl, json)"),
+    "memo": ("coding_cmds", "set or clear the memo on a coding"),
+    "import-codings": ("coding_cmds", "add codings from a coder file (CSV or JSONL)"),
+    "demo": ("demo_cmd", "build the demo study from transcripts/ and codebooks/, then open the TUI"),
+    "tui": ("tui_cmd", "open the coding workspace (the terminal user interface)"),
+    "suggest": ("suggest_cmds", "suggest codes for respondent turns; --train to learn from your codings, "
+                                "--evaluate to measure"),
+    "handout": ("team_cmds", "a copy of the study for one coder (optionally some documents only)"),
+    "merge": ("team_cmds", "merge coders' project files into one, with provenance"),
+    "replace-text": ("team_cmds", "replace a document's text with a corrected transcript; codings move along"),
+    "flagged": ("team_cmds", "codings flagged for review after a text change or a merge: list, place, discard"),
+    "agreement": ("agreement_cmds", "intercoder agreement per code, per domain and overall"),
+    "disagreements": ("agreement_cmds", "list the passages where coders differ"),
+    "consensus": ("agreement_cmds", "settle a passage into the 'consensus' coder's codings"),
+    "review": ("agreement_cmds", "review one document's disagreements side by side (TUI)"),
+    "export": ("export_cmds", "export a data matrix, quote book, frequencies, co-occurrence, tidy data or charts"),
+    "import-refi": ("refi_cmds", "import a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, …"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
 
+def _top_parser():
     parser = argparse.ArgumentParser(
         prog="qualcode",
         description="Keyboard-first qualitative coding of interview and focus-group transcripts.",
     )
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
+    return parser
+
+
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The parser. With ``command`` known, only the module that registers it is imported; with
+    ``None`` (``--help``) the commands are listed from :data:`COMMANDS` and no module is imported;
+    the default ``"*"`` registers every module's commands."""
+    import importlib
+
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    if command is None:
+        for name, (_, helptext) in COMMANDS.items():
+            sub.add_parser(name, help=helptext, add_help=False)
+        return parser
+    if command in COMMANDS:
+        modules = [f"qualcode.cli.{COMMANDS[command][0]}"]
+    else:
+        modules = COMMAND_MODULES
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -46,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
     _add_mkdir(parser)
     return parser
+
+
+def _command_in(argv: list[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("-h", "--help", "--version"):
+            return None
+    return None
 
 
 def _add_mkdir(parser: argparse.ArgumentParser) -> None:
@@ -70,7 +130,13 @@ def _busy_limit() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = _command_in(argv)
+    parser = build_parser(command)
+    if command is None:
+        parser.parse_args(argv)  # --help, --version, or nothing
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -115,7 +115,7 @@ def _evaluate(args) -> int:
     from qualcode.nlp.evaluate import evaluate
 
     with opened(args.project) as project:
-        with Progress(console=err_console, transient=True) as bar:
+        with Progress(console=err_console.rich, transient=True) as bar:
             task = bar.add_task("cross-validating by document", total=args.folds)
             result = evaluate(project, folds=args.folds, coder=args.coder, model=args.model,
                               progress=lambda done, total: bar.update(task, completed=done, total=total))

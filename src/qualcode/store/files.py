@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,6 +62,8 @@ def _need_folder(folder: Path) -> None:
 def atomic_output(target: str | Path):
     """Yield a temporary path next to ``target`` (checked with :func:`prepare_output`); it replaces
     ``target`` only if the block succeeds."""
+    import tempfile
+
     target = prepare_output(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent or ".")
     os.close(fd)
