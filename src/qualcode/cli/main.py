@@ -96,6 +96,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         modules = [f"qualcode.cli.{COMMANDS[command][0]}"]
         if command == "export":  # export refi, export sample live in their own modules
             modules += [f"qualcode.cli.{m}" for m in EXPORT_MODULES]
+        elif command in ("tui", "demo"):  # the TUI's export screen (E) lists every export action
+            modules += [f"qualcode.cli.{m}" for m in ("export_cmds", *EXPORT_MODULES)]
     else:
         modules = COMMAND_MODULES
     for name in modules:
