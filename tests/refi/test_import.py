@@ -93,9 +93,10 @@ def test_cases_variables_notes_and_sets(tmp_path):
         assert len(whole) == 1 and whole[0].coder == "unknown coder"
         [part] = [c for c in codings if c.end == 11]
         assert part.memo == "Let op\n\nMooi citaat." and part.created_at == "2024-03-01T10:00:00Z"
-        assert project.attributes.of("document")[doc.uuid]["set/Groep 5"] is True
-        assert project.attributes.of("code")[project.codebook.get("Werkdruk").uuid]["set/Zwaar"] is True
-        assert '"description": "De klassen van groep 5"' in project.meta("refi_sets")
+        groep5, zwaar = project.sets.get("Groep 5"), project.sets.get("Zwaar")
+        assert groep5.documents == (doc.uuid,) and groep5.description == "De klassen van groep 5"
+        assert groep5.uuid == "d0000000-0000-0000-0000-000000000001"
+        assert zwaar.codes == (project.codebook.get("Werkdruk").uuid,)
     assert report.counts["notes"] == {"xml": 3, "project": 3}
     assert report.counts["cases"] == {"xml": 1, "project": 1}
 

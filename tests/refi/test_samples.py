@@ -83,7 +83,7 @@ def test_atlas_sample_without_source_files_keeps_them_as_placeholders(tmp_path):
         assert tree.find("cornflakes").colour == "#dc0000"
         assert tree.find("Feelings").definition == "thoughts about breakfast foods"
         assert {m.text.split("\n")[0] for m in project.memos.list("project")} == {"Research Plan", "My favorite Coke ad"}
-        members = {tree.by_uuid[u].name for u, a in project.attributes.of("code").items() if a.get("set/negative feelings")}
+        members = {tree.by_uuid[u].name for u in project.sets.get("negative feelings").codes}
         assert members == {'"rushed"', "sleepy", "disgust", "waste of time"}
 
 

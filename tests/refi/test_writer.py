@@ -62,10 +62,14 @@ def rich_project(tmp_path, codebook_file, transcript_file):
         p.memos.add("document", doc.uuid, "bram", "Goed gesprek.")
         p.memos.add("code", admin, "anna", "Let op overlap met lerarentekort.")
         p.memos.add("case", karin.uuid, "anna", "Werkt sinds 2019.")
+        p.sets.add("Gesprekken", documents=[doc.uuid, fg.uuid], description="alle gesprekken")
+        p.sets.add("Ervaren", cases=[karin.uuid])
     return path
 
 
 def snapshot(path) -> dict:
+    from qualcode.refi.sets import export_members
+
     with Project.open(path) as p:
         tree = p.codebook.tree()
         names = p.documents.names()
@@ -86,9 +90,17 @@ def snapshot(path) -> dict:
             "created": sorted((c.uuid, c.created_at) for c in codings if c.coder == "anna"),
             "cases": sorted((c.name, c.role, tuple(sorted(c.attributes.items()))) for c in cases.values()),
             "case_documents": sorted((cases[c].name, names[d]) for d, cs in p.cases.by_document().items() for c in cs),
-            "document_attributes": sorted((names[o], tuple(sorted(a.items()))) for o, a in p.attributes.of("document").items()),
-            "code_attributes": sorted((tree.path(o), tuple(sorted(a.items()))) for o, a in p.attributes.of("code").items()),
-            "memos": sorted((m.target_type, str(target(m)), m.text, m.author if m.target_type != "case" else "")
+            "document_attributes": sorted((names[o], tuple(sorted((k, v) for k, v in a.items() if not k.startswith("set/"))))
+                                          for o, a in p.attributes.of("document").items()),
+            "code_attributes": sorted((tree.path(o), tuple(sorted((k, v) for k, v in a.items() if not k.startswith("set/"))))
+                                      for o, a in p.attributes.of("code").items() if any(not k.startswith("set/") for k in a)),
+            # sets: the sets table and the older set/NAME attributes are one thing
+            "sets": sorted((name, info["description"], tuple(sorted(names[d] for d in info["docs"])),
+                            tuple(sorted(tree.path(c) for c in info["codes"])),
+                            tuple(sorted(cases[c].name for c in info["cases"])))
+                           for name, info in export_members(p, tree, set(names)).items()),
+            "memos": sorted((m.target_type, str(target(m)), m.text, m.author if m.target_type != "case" else "",
+                             (m.created_at, m.updated_at) if m.target_type != "case" else None)
                             for m in p.memos.list()),
         }
 

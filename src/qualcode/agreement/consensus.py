@@ -117,7 +117,7 @@ class ReviewData:
 
 
 def review_data(project, document: str, coders: list[str] | None = None) -> ReviewData:
-    """The codings of ``coders`` (default: all but consensus who coded the document) and the
+    """The codings of ``coders`` (default: the coders who coded the document fully) and the
     consensus on one document, and the disagreements among ``coders``."""
     doc = project.documents.get(document)
     rows = project.codings.list(document=doc.uuid)
@@ -127,8 +127,12 @@ def review_data(project, document: str, coders: list[str] | None = None) -> Revi
             if c not in known:
                 raise ProjectError(f"no coder named '{c}' has codings in the project.")
         chosen = [c for c in coders if c != CONSENSUS]
-    else:
-        chosen = sorted({c.coder for c in rows if c.coder != CONSENSUS})
+    else:  # the coders who coded the document fully (a third coder's three passages do not count)
+        from qualcode.agreement.coders import full_coders
+
+        chosen = full_coders(rows, project.documents.turns(doc.uuid))
+        if len(chosen) < 2:
+            chosen = sorted({c.coder for c in rows if c.coder != CONSENSUS})
     raw: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for c in rows:
         if c.coder in chosen or c.coder == CONSENSUS:

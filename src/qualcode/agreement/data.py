@@ -41,6 +41,7 @@ class AgreementData:
     codes: list[str]  # code uuids, codebook order
     domains: dict[str, list[str]]
     paths: dict[str, str] = field(default_factory=dict)  # code uuid -> path
+    segments: dict[str, list[tuple[int, int]]] | None = None  # document -> speaker turns (κ per segment)
 
 
 # --------------------------------------------------------------------------- choosing
@@ -120,7 +121,12 @@ def load(project, coders: list[str] | None = None, codes: list[str] | None = Non
         wanted = set(code_ids)
         domains = {name: cs for name, cs in domains.items() if wanted & set(cs)}
     paths = {c.uuid: codebook.path(c.uuid) for c in codebook}
-    return AgreementData(spans, lengths, names, chosen, code_ids, dict(domains), paths)
+    segments: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if domains:
+        for t in project.reads.turns():
+            if t[0] in lengths and t[4] > t[3]:
+                segments[t[0]].append((t[3], t[4]))
+    return AgreementData(spans, lengths, names, chosen, code_ids, dict(domains), paths, dict(segments))
 
 
 # --------------------------------------------------------------------------- the report
@@ -129,7 +135,7 @@ def load(project, coders: list[str] | None = None, codes: list[str] | None = Non
 def run_report(data: AgreementData, min_overlap: float = 0.9) -> AgreementReport:
     try:
         return agreement_report(data.spans, data.doc_lengths, data.coders, data.codes, data.domains,
-                                min_overlap=min_overlap)
+                                min_overlap=min_overlap, segments=data.segments)
     except ValueError as exc:
         raise ProjectError(str(exc)) from None
 

@@ -45,6 +45,7 @@ import numpy as np
 
 from qualcode.domain.spans import union
 from qualcode.agreement import figures as fig
+from qualcode.agreement import kappa
 from qualcode.agreement.stats import Stat, brennan_prediger, undefined
 from qualcode.agreement.unitized import CODED, PHI, UnitizedStats, tabulate_many
 
@@ -124,7 +125,7 @@ class AgreementReport:
             "overall": self.overall.to_dict(),
             "per_code": {c: f.to_dict() for c, f in self.per_code.items()},
             "domains": {d: f.to_dict() for d, f in self.domains.items()},
-            "definitions": dict(fig.DEFINITIONS),
+            "definitions": {**fig.DEFINITIONS, **kappa.DEFINITIONS},
         }
 
 
@@ -255,8 +256,12 @@ def agreement_report(
     domains: dict[str, list[str]] | None = None,
     min_overlap: float = 0.9,
     coded_docs: dict[str, set[str]] | None = None,
+    segments: dict[str, list[tuple[int, int]]] | None = None,
 ) -> AgreementReport:
     """Agreement of ``coders`` per code, pooled over codes and documents, and per domain.
+
+    ``segments``: document -> its segments (speaker turns), the units of the domains' segment-level
+    κ (see :mod:`qualcode.agreement.kappa`).
 
     ``doc_lengths``: every document's length in code points; ``codes``: the codes to report
     (default: every code the chosen coders used, plus the domains' codes); ``domains``: name →
@@ -268,6 +273,7 @@ def agreement_report(
     n_coders = len(ctx.coders)
     accs = {code: _Acc() for code in ctx.codes}
     dom_accs = {name: (_Acc(), _Acc()) for name in ctx.domains}
+    dom_units = {name: kappa.DomainUnits() for name in ctx.domains}
     dom_labels = [PHI, *dict.fromkeys(c for cs in ctx.domains.values() for c in cs)]
     dom_ids = {c: j for j, c in enumerate(dom_labels)}
     code_entries = [(k, code, 1) for k, code in enumerate(ctx.codes)]
@@ -295,6 +301,9 @@ def agreement_report(
                     a.add(st)
                     a.documents += 1
                     a.characters += length
+                codes_ = ctx.domains[name]
+                dom_units[name].add(ctx.coders, present, codes_, length,
+                                    {c: ctx.spans.get((doc, c), {}) for c in codes_}, (segments or {}).get(doc))
 
     per_code = {code: _code_figures(acc, ctx) for code, acc in accs.items()}
     pooled = _Acc()
@@ -313,7 +322,7 @@ def agreement_report(
     overall.stats["segment_kappa_brennan_prediger"] = (
         brennan_prediger(seg.value, len(ctx.codes)) if seg.value is not None else undefined(seg.reason or "")
     )
-    domains_out = {name: _domain_figures(name, *dom_accs[name], ctx) for name in ctx.domains}
+    domains_out = {name: _domain_figures(name, *dom_accs[name], ctx, dom_units[name]) for name in ctx.domains}
     return AgreementReport(
         ctx.coders, ctx.codes, tuple(ctx.compared), ctx.excluded, min_overlap, overall, per_code, domains_out
     )
@@ -366,7 +375,7 @@ def _code_figures(acc: _Acc, ctx: _Context) -> Figures:
     return Figures(counts, figures)
 
 
-def _domain_figures(name: str, acc: _Acc, bin_acc: _Acc, ctx: _Context) -> Figures:
+def _domain_figures(name: str, acc: _Acc, bin_acc: _Acc, ctx: _Context, units=None) -> Figures:
     stats, bin_stats = acc.stats(), bin_acc.stats()
     counts = {
         "codes": list(ctx.domains[name]),
@@ -381,6 +390,9 @@ def _domain_figures(name: str, acc: _Acc, bin_acc: _Acc, ctx: _Context) -> Figur
         "unitized_alpha": fig.unitized_alpha(stats),
         "unitized_alpha_binary": fig.unitized_alpha(bin_stats),
     }
+    if units is not None:
+        counts["segments"] = int(sum(units.segments.values()))
+        figures.update(kappa.domain_kappa_figures(stats.patterns, units, ctx.coders))
     return Figures(counts, figures)
 
 

@@ -23,10 +23,10 @@ def _csv_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def _selection(p, many_codes: bool = True) -> None:
+def _selection(p, many_codes: bool = True, coders_help: str = "default: all but consensus") -> None:
     p.add_argument("project")
     p.add_argument("--coders", type=_csv_list,
-                   help="coders to compare, comma-separated (default: all but consensus)")
+                   help=f"coders to compare, comma-separated ({coders_help})")
     if many_codes:
         p.add_argument("--codes", nargs="+", metavar="PATH",
                        help="codes to report (a theme means its own codings only; see --tree)")
@@ -48,7 +48,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser("disagreements", help="list the passages where coders differ")
-    _selection(p, many_codes=False)
+    _selection(p, many_codes=False, coders_help="default: per document the coders who coded it fully; "
+                                                 "'all' for every coder")
     p.add_argument("--limit", type=int, default=100, help="rows shown in the terminal (default 100)")
     p.add_argument("-o", "--output", help="write to a file: .csv, .docx (a discussion document) or .json")
     add_json(p)
@@ -71,7 +72,7 @@ def register(sub) -> None:
     p = sub.add_parser("review", help="review one document's disagreements side by side (TUI)")
     p.add_argument("project")
     p.add_argument("document")
-    p.add_argument("--coders", type=_csv_list, help="coders to compare (default: all who coded it)")
+    p.add_argument("--coders", type=_csv_list, help="coders to compare (default: the coders who coded it fully)")
     p.set_defaults(func=cmd_review)
 
 
@@ -139,6 +140,12 @@ def print_report(d: dict) -> None:
                ["domain", "codes", "n", "% agree", "α", "uα", "|uα", "overlaps"],
                [[name, str(len(f["codes"])), str(f["characters"]), *figures(f, dom_keys), str(f["overlap_characters"])]
                 for name, f in d["domains"].items()])
+        which = "cohen" if len(coders) == 2 else "fleiss"
+        k_keys = tuple(f"{which}_kappa_{level}" for level in ("characters", "segments", "documents"))
+        _table(f"Per domain: {k_label} over the domain's codes",
+               ["domain", "chars", "segments", "docs", "κ chars", "κ segments", "κ docs"],
+               [[name, str(f["characters"]), str(f.get("segments", "")), str(f["documents"]), *figures(f, k_keys)]
+                for name, f in d["domains"].items()])
     if "per_document" in d:
         _table("Per document (pooled over codes)", ["document", "n", "% agree", k_label, "α", "|uα", "segments"],
                [[name, str(f["characters"]), *figures(f, keys)] for name, f in d["per_document"].items()])
@@ -202,8 +209,15 @@ def cmd_disagreements(args) -> int:
 
         prepare_output(args.output)
     with opened(args.project) as project, project.read_only():
-        data = aio.load(project, args.coders, args.code, args.tree, args.docs)
-        rows = aio.disagreement_rows(project, data)
+        every = bool(args.coders) and [c.casefold() for c in args.coders] == ["all"]
+        data = aio.load(project, None if every else args.coders, args.code, args.tree, args.docs)
+        if args.coders:  # named coders (or 'all'): every document compared among them
+            rows = aio.disagreement_rows(project, data)
+            compared = None
+        else:  # default: each document among the coders who coded it fully
+            from qualcode.agreement.coders import disagreement_rows_auto
+
+            rows, compared = disagreement_rows_auto(project, data)
         title = f"Disagreements: {project.meta('name') or Path(args.project).stem}"
     from qualcode.agreement import writers as w
 
@@ -223,6 +237,10 @@ def cmd_disagreements(args) -> int:
         print_json(rows)
     elif not args.output:
         shown = rows[:max(0, args.limit)]
+        if compared is not None:
+            groups = sorted({", ".join(c) for c in compared.values()})
+            console.print(f"compared per document among the coders who coded it fully ({'; '.join(groups) or 'none'}); "
+                          "choose with --coders NAME,NAME or --coders all", highlight=False, markup=False)
         _table(f"{len(rows)} passage(s) where {', '.join(data.coders)} differ",
                ["document", "turn", "speaker", "code", "span", "who coded what", "text"],
                [[r["document"], r["turn"], r["speaker"], r["code"], f"{r['start']}-{r['end']}", aio.who_coded_what(r),

@@ -46,11 +46,7 @@ def register(sub) -> None:
     add_json(p)
     p.set_defaults(func=cmd_codings)
 
-    p = sub.add_parser("memo", help="set or clear the memo on a coding")
-    p.add_argument("project")
-    p.add_argument("id", help="coding id (or a unique prefix)")
-    p.add_argument("text", help="the memo ('' clears it)")
-    p.set_defaults(func=cmd_memo)
+    # "memo" (on codings, codes, documents, cases, the project) is in memo_cmds.py
 
     p = sub.add_parser("import-codings", help="add codings from a coder file (CSV or JSONL)")
     p.add_argument("project")

@@ -37,6 +37,8 @@ def _matrix_args(p) -> None:
     p.add_argument("--attributes", action="append", metavar="KEY[,KEY…]",
                    help="attribute columns to show, in this order (default: all)")
     p.add_argument("--sheets", action="store_true", help="also a sheet per theme, its codes as columns")
+    p.add_argument("--cells", choices=["quotes", "summaries", "both"], default="quotes",
+                   help="cells hold the coded quotes (default), your summaries ('qualcode summary'), or both")
     add_filter_arguments(p)
 
 
@@ -44,6 +46,7 @@ def _quotes_args(p) -> None:
     p.add_argument("--codes", nargs="+", metavar="PATH", help="only these codes (each with its sub-codes)")
     p.add_argument("--attributes", action="append", metavar="KEY[,KEY…]",
                    help="respondent attributes to cite with each quote (default: all)")
+    p.add_argument("--memos", action="store_true", help="also the memos on each code, under its heading")
     add_filter_arguments(p)
 
 
@@ -108,7 +111,7 @@ def _run_matrix(args) -> int:
     options, progress = _prepare(args)
     with opened(args.project) as project:
         written = export_matrix(project, args.output, args.rows, args.columns, _csv_list(args.attributes),
-                                args.sheets, options, progress)
+                                args.sheets, options, progress, getattr(args, "cells", "quotes"))
         with project.read_only():
             return _report(written, project, options)
 

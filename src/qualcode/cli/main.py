@@ -20,6 +20,11 @@ COMMAND_MODULES = [
     "qualcode.cli.export_cmds",
     "qualcode.cli.refi_cmds",
     "qualcode.cli.survey_cmds",
+    "qualcode.cli.memo_cmds",
+    "qualcode.cli.set_cmds",
+    "qualcode.cli.summary_cmds",
+    "qualcode.cli.search_cmds",
+    "qualcode.cli.sample_cmds",
 ]
 
 # Which module registers which command, with its one-line help: so that a command imports only
@@ -29,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("project_cmds", "create a project file"),
     "import": ("project_cmds", "import transcripts (.txt .md .docx .vtt .srt)"),
     "attributes": ("project_cmds", "set respondent or document attributes from a CSV"),
-    "codebook": ("project_cmds", "show, import or export the codebook"),
+    "codebook": ("project_cmds", "show, import, export or edit the codebook (add, rename, move, merge, delete)"),
     "documents": ("project_cmds", "list documents: kind, respondents, turns, coded share"),
     "show": ("project_cmds", "print one document as turns"),
     "status": ("project_cmds", "an overview of the project"),
@@ -39,7 +44,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "code": ("coding_cmds", "code a passage: by offsets, turn number or quote"),
     "uncode": ("coding_cmds", "remove codings: by id, or by document, span, code and coder"),
     "codings": ("coding_cmds", "list or export codings (table, csv, jsonl, json)"),
-    "memo": ("coding_cmds", "set or clear the memo on a coding"),
     "import-codings": ("coding_cmds", "add codings from a coder file (CSV or JSONL)"),
     "demo": ("demo_cmd", "build the demo study from transcripts/ and codebooks/, then open the TUI"),
     "tui": ("tui_cmd", "open the coding workspace (the terminal user interface)"),
@@ -55,7 +59,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("agreement_cmds", "review one document's disagreements side by side (TUI)"),
     "export": ("export_cmds", "export a data matrix, quote book, frequencies, co-occurrence, tidy data or charts"),
     "import-refi": ("refi_cmds", "import a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, …"),
+    "memo": ("memo_cmds", "write a memo on a coding, code, document, case or the project"),
+    "memos": ("memo_cmds", "list memos: on codes, documents, cases, the project and codings"),
+    "set": ("set_cmds", "sets of documents, cases and codes: add, remove, list"),
+    "summary": ("summary_cmds", "write or list summaries per respondent (case) x code: the data matrix's own cells"),
+    "search": ("search_cmds", "find text across the study: every hit with speaker, turn and context"),
+    "autocode": ("search_cmds", "code every hit of a search (or each code's keywords), origin 'auto'"),
+    "passages": ("search_cmds", "every passage of a code (and its sub-codes) in full, with context"),
 }
+
+# Modules that add actions to `qualcode export` (with register_export) besides export_cmds.
+EXPORT_MODULES = ("refi_cmds", "sample_cmds")
 
 
 def _top_parser():
@@ -81,6 +95,10 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         return parser
     if command in COMMANDS:
         modules = [f"qualcode.cli.{COMMANDS[command][0]}"]
+        if command == "export":  # export refi, export sample live in their own modules
+            modules += [f"qualcode.cli.{m}" for m in EXPORT_MODULES]
+        elif command in ("tui", "demo"):  # the TUI's export screen (E) lists every export action
+            modules += [f"qualcode.cli.{m}" for m in ("export_cmds", *EXPORT_MODULES)]
     else:
         modules = COMMAND_MODULES
     for name in modules:

@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--create-missing", action="store_true", help="create respondents not yet in the project")
     p.set_defaults(func=cmd_attributes)
 
-    p = sub.add_parser("codebook", help="show, import or export the codebook")
+    p = sub.add_parser("codebook", help="show, import, export or edit the codebook (add, rename, move, merge, delete)")
     cb = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     q = cb.add_parser("show", help="print the code tree")
     q.add_argument("project")
@@ -57,6 +57,9 @@ def register(sub) -> None:
     q.add_argument("project")
     q.add_argument("-o", "--output", required=True)
     q.set_defaults(func=cmd_codebook_export)
+    from qualcode.cli.codebook_cmds import register_actions
+
+    register_actions(cb)  # add, rename, move, merge, delete, edit
 
     p = sub.add_parser("documents", help="list documents: kind, respondents, turns, coded share")
     p.add_argument("project")
@@ -105,6 +108,10 @@ def cmd_init(args) -> int:
         if specs:
             with project.transaction():
                 project.codebook.apply(specs, header)
+                if Path(args.codebook).suffix.lower() == ".qdc":
+                    from qualcode.refi.sets import apply_qdc_sets
+
+                    apply_qdc_sets(project, args.codebook, specs)
         n = len(project.codebook.tree())
     except BaseException:
         project.close()
@@ -216,6 +223,10 @@ def cmd_codebook_import(args) -> int:
     with opened(args.project) as project:
         with project.transaction():
             changes = project.codebook.apply(specs, header)
+            if Path(args.file).suffix.lower() == ".qdc":
+                from qualcode.refi.sets import apply_qdc_sets
+
+                apply_qdc_sets(project, args.file, specs)
     console.print(f"codebook loaded: {len(changes.added)} added, {len(changes.renamed)} renamed, "
                   f"{len(changes.updated)} updated, {changes.unchanged} unchanged")
     for old, new in changes.renamed:
@@ -239,7 +250,9 @@ def cmd_codebook_export(args) -> int:
                 from qualcode.refi.codebook import write_qdc
             except ImportError:
                 raise ProjectError("writing .qdc codebooks is not available in this version.") from None
-            write_qdc(args.output, header, specs)
+            from qualcode.refi.sets import qdc_sets
+
+            write_qdc(args.output, header, specs, qdc_sets(project))
         else:
             from qualcode.ingest.codebook_yaml import write_codebook
 

@@ -158,13 +158,19 @@ def print_merge_report(r: dict) -> None:
     if any(m.values()) or any(a.values()):
         console.print(f"memos: {m['added']} added, {m['updated']} updated; attributes: {a['added']} added, "
                       f"{a['updated']} updated", highlight=False)
+    g = r.get("sets_and_summaries") or {}
+    if g.get("sets_added") or g.get("set_members_added") or g.get("summaries_added"):
+        console.print(f"sets: {g['sets_added']} added, {g['set_members_added']} member(s) added; "
+                      f"summaries: {g['summaries_added']} added", highlight=False)
 
 
 def _conflict_line(x: dict) -> str:
     what = {"code": lambda: f"code {x['code']}" + (f" {x['field']}" if x.get("field") else ""),
             "coding": lambda: f"coding {x['coding'][:8]}",
             "memo": lambda: f"memo {x['memo'][:8]}",
-            "attribute": lambda: f"attribute {x['key']}"}[x["kind"]]()
+            "attribute": lambda: f"attribute {x['key']}",
+            "summary": lambda: f"summary of case {x['case'][:8]} × code {x['code'][:8]}"}.get(
+                x["kind"], lambda: x["kind"])()
     who = x.get("input") or ", ".join(p["input"] for p in x.get("proposed", []) if isinstance(p, dict) and "input" in p)
     return f"{what}: {x['reason']} ({who})"
 

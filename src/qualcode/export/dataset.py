@@ -32,6 +32,7 @@ class CaseInfo:
     label: str  # the name, or the pseudonym
     order: int
     documents: list[str] = field(default_factory=list)
+    sets: list[str] = field(default_factory=list)  # names of the sets the respondent is in
 
 
 @dataclass
@@ -43,6 +44,7 @@ class DocInfo:
     label: str
     order: int
     respondents: list[str] = field(default_factory=list)  # case uuids, in speaking order
+    sets: list[str] = field(default_factory=list)  # names of the sets the document is in
 
 
 @dataclass
@@ -89,6 +91,8 @@ class ExportData:
     code_order: dict[str, int]
     unassigned: int = 0
     coder_mode: str | None = None  # None (all coders), "consensus", or the one coder's name
+    summaries: dict[tuple[str, str], str] = field(default_factory=dict)  # (case uuid, code uuid) -> text
+    code_memos: dict[str, list] = field(default_factory=dict)  # code uuid -> its memos (Memo objects)
 
     # -- selection -------------------------------------------------------------------------------
     def pairs(self):
@@ -218,6 +222,10 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         uuid: DocInfo(uuid, name, kind, doc_attrs.get(uuid, {}), pseudo.text(name), i)
         for i, (uuid, name, kind, _at, _len) in enumerate(project.reads.documents())
     }
+    for kind, infos in (("case", cases), ("document", documents)):
+        for member, names in project.sets.names_of(kind).items():
+            if member in infos:
+                infos[member].sets = names
     turns: dict[str, list[tuple]] = {}
     for row in project.reads.turns():
         turns.setdefault(row[0], []).append(row)
@@ -264,7 +272,17 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         cases=cases, documents=documents, passages=passages, filter=flt,
         case_keys=list(keys.get("case", {})), document_keys=list(keys.get("document", {})),
         code_order=code_order, unassigned=unassigned, coder_mode=coder,
+        summaries={key: s.text for key, s in project.summaries.cells().items()},
+        code_memos=_code_memos(project) if options.code_memos else {},
     )
+
+
+def _code_memos(project) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for m in project.memos.list("code"):
+        if m.text.strip():
+            out.setdefault(m.target, []).append(m)
+    return out
 
 
 def _allowed_codes(project, refs: list[str]) -> set[str] | None:

@@ -1,7 +1,8 @@
 """``--where key=value``: which respondents and documents an export keeps.
 
 - Keys are respondent (case) attributes, document attributes, or the built-ins ``respondent``
-  (name), ``document`` (name) and ``kind`` (interview, focus_group, other).
+  (name), ``document`` (name), ``kind`` (interview, focus_group, other) and ``set`` (a set the
+  respondent or the document belongs to: ``--where "set=Wave 1"``).
 - Values compare without regard to case; an attribute holding several values
   ('sector; organisatie') matches each of them.
 - The same key given twice means either value; different keys must all hold; ``key!=value``
@@ -14,8 +15,8 @@ from __future__ import annotations
 from qualcode.errors import ProjectError
 from qualcode.export.options import Condition, split_values
 
-BUILTIN_CASE = ("respondent",)
-BUILTIN_DOC = ("document", "kind")
+BUILTIN_CASE = ("respondent", "set")
+BUILTIN_DOC = ("document", "kind", "set")
 TRUE = {"yes", "true", "ja", "1", "y", "j"}
 FALSE = {"no", "false", "nee", "0", "n"}
 
@@ -25,6 +26,8 @@ def case_values(case, key: str) -> list[str]:
         return []
     if key == "respondent":
         return list(dict.fromkeys([case.name, case.label]))  # the real name or the pseudonym
+    if key == "set":
+        return list(getattr(case, "sets", ()))
     return split_values(case.attributes.get(key))
 
 
@@ -35,6 +38,8 @@ def doc_values(doc, key: str) -> list[str]:
         return [doc.name]
     if key == "kind":
         return [doc.kind]
+    if key == "set":
+        return list(getattr(doc, "sets", ()))
     return split_values(doc.attributes.get(key))
 
 
@@ -69,7 +74,7 @@ class Filter:
             return folded[key.casefold()]
         listed = ", ".join(sorted(known - set(BUILTIN_CASE) - set(BUILTIN_DOC))) or "none yet"
         raise ProjectError(f"unknown attribute '{key}' in {option} (attributes: {listed}; "
-                           "or respondent, document, kind).")
+                           "or respondent, document, kind, set).")
 
     def _check_values(self, cases: dict, documents: dict) -> None:
         for key, conds in self.by_key.items():

@@ -18,6 +18,7 @@ from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
 
 ROW_KINDS = ("respondents", "documents")
+CELLS = ("quotes", "summaries", "both")
 SUFFIXES = (".xlsx", ".csv", ".md", ".html")
 
 
@@ -37,6 +38,7 @@ class Matrix:
     columns: list[Column]
     rows: list[MatrixRow]
     cells: dict[tuple[int, int], list[tuple[Passage, str | None]]] = field(default_factory=dict)
+    cells_mode: str = "quotes"  # quotes | summaries | both
 
     def passages(self, row: int, column: int) -> list[tuple[Passage, str | None]]:
         return self.cells.get((row, column), [])
@@ -44,7 +46,35 @@ class Matrix:
     def count(self, row: int, column: int) -> int:
         return len(self.cells.get((row, column), []))
 
+    def summary_text(self, row: int, column: int) -> str:
+        """The researcher's summaries of this cell: of the column's code first, then of its sub-codes
+        (labelled); on a document row, each respondent's, labelled with the respondent."""
+        col = self.columns[column]
+        names = labels(self.data.tree)
+        key = self.rows[row].key
+        cases = [key] if self.rows_kind == "respondents" else list(self.data.documents[key].respondents)
+        codes = [col.code] + sorted((c for c in col.codes if c != col.code), key=lambda c: self.data.code_order.get(c, 0))
+        parts = []
+        for case in cases:
+            for code in codes:
+                text = self.data.summaries.get((case, code))
+                if not text:
+                    continue
+                tags = ([self.data.cases[case].label] if self.rows_kind == "documents" else []) + \
+                    ([names[code]] if code != col.code else [])
+                prefix = "".join(f"[{t}] " for t in tags)
+                parts.append(prefix + self.data.pseudo.text(text))
+        return "\n\n".join(parts)
+
     def cell_text(self, row: int, column: int) -> str:
+        if self.cells_mode == "summaries":
+            return self.summary_text(row, column)
+        if self.cells_mode == "both":
+            summary, quotes = self.summary_text(row, column), self.quote_text(row, column)
+            return "\n\n".join(x for x in (f"Summary: {summary}" if summary else "", quotes) if x)
+        return self.quote_text(row, column)
+
+    def quote_text(self, row: int, column: int) -> str:
         col = self.columns[column]
         names = labels(self.data.tree)
         parts = []
@@ -73,10 +103,13 @@ class Matrix:
 
 def build_matrix(source, rows: str = "respondents", columns: list[str] | None = None,
                  attributes: list[str] | None = None, options: ExportOptions | None = None,
-                 progress=None, _columns: list[Column] | None = None) -> Matrix:
-    """The matrix from a Project (read with ``options``) or from already loaded ExportData."""
+                 progress=None, _columns: list[Column] | None = None, cells: str = "quotes") -> Matrix:
+    """The matrix from a Project (read with ``options``) or from already loaded ExportData.
+    ``cells``: the coded quotes (default), the researcher's summaries, or both."""
     if rows not in ROW_KINDS:
         raise ProjectError(f"--rows must be 'respondents' or 'documents', not '{rows}'.")
+    if cells not in CELLS:
+        raise ProjectError(f"--cells must be one of {', '.join(CELLS)}, not '{cells}'.")
     data = source if isinstance(source, ExportData) else _load(source, options, progress)
     cols = _columns if _columns is not None else resolve_columns(data, columns)
     keys = _attribute_keys(data, rows, attributes)
@@ -88,7 +121,7 @@ def build_matrix(source, rows: str = "respondents", columns: list[str] | None = 
         infos = data.document_rows()
         matrix_rows = [MatrixRow(d.uuid, d.label, [_value(data, None, d, k) for k in keys],
                                  "; ".join(data.cases[c].label for c in d.respondents)) for d in infos]
-    matrix = Matrix(data, rows, keys, cols, matrix_rows)
+    matrix = Matrix(data, rows, keys, cols, matrix_rows, cells_mode=cells)
     row_of = {row.key: i for i, row in enumerate(matrix_rows)}
     cols_of: dict[str, list[int]] = {}
     for i, col in enumerate(cols):
@@ -135,24 +168,25 @@ def _value(data: ExportData, case, doc, key: str) -> str:
 
 
 def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str] | None = None,
-                  attributes: list[str] | None = None, sheets: bool = False, progress=None) -> list[Table]:
+                  attributes: list[str] | None = None, sheets: bool = False, progress=None,
+                  cells: str = "quotes") -> list[Table]:
     """The main matrix, and with ``sheets`` one more table per theme (its sub-codes as columns)."""
-    tables = [build_matrix(data, rows, columns, attributes, progress=progress).table("Matrix")]
+    tables = [build_matrix(data, rows, columns, attributes, progress=progress, cells=cells).table("Matrix")]
     if sheets:
         for theme in data.tree.roots():
             cols = theme_columns(data, theme.uuid)
-            tables.append(build_matrix(data, rows, None, attributes, _columns=cols).table(theme.name))
+            tables.append(build_matrix(data, rows, None, attributes, _columns=cols, cells=cells).table(theme.name))
     return tables
 
 
 def export_matrix(project, output: str | Path, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False,
-                  options: ExportOptions | None = None, progress=None) -> Written:
+                  options: ExportOptions | None = None, progress=None, cells: str = "quotes") -> Written:
     suffix = check_suffix(output, SUFFIXES, "a data matrix")
     if sheets and suffix == ".csv":
         raise ProjectError(f"{output}: --sheets needs an .xlsx, .md or .html output (a CSV file holds one table).")
     with project.read_only():
         data = load(project, options, progress)
-    tables = matrix_tables(data, rows, columns, attributes, sheets, progress)
-    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"]))]
+    tables = matrix_tables(data, rows, columns, attributes, sheets, progress, cells)
+    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"])), ("cells", cells)]
     return write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES)

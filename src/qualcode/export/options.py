@@ -26,6 +26,7 @@ class ExportOptions:
     codes: list[str] = field(default_factory=list)  # code references: only these (and their sub-codes)
     pseudonymise: bool = False
     pseudonym_map: str | None = None  # write the mapping here (only on request)
+    code_memos: bool = False  # quote book: the memos on each code under its heading
 
     def describe(self) -> list[tuple[str, str]]:
         """The settings, as (label, value) pairs, for an export's "about" notes."""
@@ -65,6 +66,7 @@ def options_from_args(args) -> ExportOptions:
         codes=list(codes),
         pseudonymise=bool(getattr(args, "pseudonymise", False)),
         pseudonym_map=getattr(args, "pseudonym_map", None),
+        code_memos=bool(getattr(args, "memos", False)),
     )
 
 

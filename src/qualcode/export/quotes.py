@@ -47,6 +47,7 @@ class QuoteGroup:
     depth: int  # 0 for a theme's own codings
     definition: str
     quotes: list[Quote] = field(default_factory=list)
+    memos: list[str] = field(default_factory=list)  # memos on the code ('author, date: text'), with --memos
 
 
 def build_quote_book(source, options: ExportOptions | None = None, attributes: list[str] | None = None,
@@ -77,6 +78,10 @@ def build_quote_book(source, options: ExportOptions | None = None, attributes: l
         group = groups.get(p.code)
         if group is not None:
             group.quotes.append(_quote(data, p, passing[id(p)], keys))
+    for code, memos in data.code_memos.items():
+        if code in groups:
+            groups[code].memos = [f"{m.author}, {(m.updated_at or m.created_at or '')[:10]}: "
+                                  f"{data.pseudo.text(m.text.strip())}" for m in memos]
     return data, [g for g in groups.values() if g.quotes]
 
 
@@ -124,6 +129,8 @@ def quotes_markdown(data: ExportData, groups: list[QuoteGroup]) -> str:
             out += [f"{'#' * min(6, 2 + g.depth)} {g.name} ({len(g.quotes)})", ""]
         if g.definition:
             out += [f"_{g.definition.strip()}_", ""]
+        for memo in g.memos:
+            out += [f"**Memo** ({memo.split(': ', 1)[0]}): {memo.split(': ', 1)[-1]}", ""]
         for q in g.quotes:
             body = q.text.replace("\n", "\n> ")
             out.append(f"> {body}")

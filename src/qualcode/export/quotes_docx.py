@@ -114,6 +114,9 @@ def write_docx(output: str | Path, data, groups: list, progress=None) -> None:
             b.paragraph(f"{g.name} ({len(g.quotes)})", f"Heading {min(3, g.depth + 1)}", keep_next=True)
         if g.definition:
             b.paragraph(g.definition.strip(), italic=True, size=9, colour=GREY)
+        for memo in g.memos:
+            who, _, text = memo.partition(": ")
+            b.paragraph(runs=[(f"Memo ({who}): ", True), (text, False)], size=9)
         for q in g.quotes:
             b.paragraph(q.text, "Quote", keep_next=True)
             coded = f" · coded by {', '.join(q.coders)}" if q.coders else ""

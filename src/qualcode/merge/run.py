@@ -30,6 +30,7 @@ from qualcode.merge.common import Source, display_paths
 from qualcode.merge.mapping import Mapping
 from qualcode.merge.codes import plan_codes
 from qualcode.merge.codings import plan_codings
+from qualcode.merge.groups import apply_groups, plan_groups, read_groups
 from qualcode.merge.documents import plan_attributes, plan_cases, plan_documents, plan_memos
 from qualcode.merge.reanchor import MIN_CONFIDENCE
 
@@ -48,11 +49,13 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
     workdir = Path(tempfile.mkdtemp(prefix="qualcode-merge-")) if created and dry_run else None
     build = (workdir / target.name) if workdir else target.with_name(target.name + ".building")
     sources = []
+    extras: dict[str, dict] = {}  # sets and summaries of each input (see merge.groups)
     try:
         for i, label in enumerate(labels):
             with Project.open(label) as p:
                 try:
                     sources.append(Source(label, p.team.snapshot(), p.digest()))
+                    extras[label] = read_groups(p)
                 except sqlite3.DatabaseError as exc:
                     raise ProjectError(f"{label}: the project file is damaged ({exc}); nothing was merged.") from None
                 if created and i == 0:
@@ -66,7 +69,11 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
                     _start_from_copy(project)
             say("planning")
             plan = _plan(project.team.snapshot(), sources, mapping, list(coder_rules) + mapping.coders, min_confidence)
+            plan.groups = plan_groups(project, extras, plan.docs, plan.codes.code_map)
+            plan.conflicts += plan.groups.conflicts
             report = _report(target, created, dry_run, labels, skipped, plan, details)
+            report["sets_and_summaries"] = plan.groups.report
+            report["changed"] = report["changed"] or plan.groups.changed
             if report["refused"] or dry_run or not (report["changed"] or created):
                 return report
             if not created:
@@ -74,6 +81,7 @@ def merge(target: str | Path, inputs: list[str | Path], mapping: Mapping | None 
             say("writing")
             with project.transaction():
                 _apply(project, plan, sources, report)
+                apply_groups(project, plan.groups)
         finally:
             project.close()
         if created:

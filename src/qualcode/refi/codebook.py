@@ -98,7 +98,7 @@ def valid_datetime(value: str | None) -> str | None:
     return value if value and _DATETIME.match(value) else None
 
 
-def codebook_root(header: dict, specs: list[CodeSpec]):
+def codebook_root(header: dict, specs: list[CodeSpec], sets=()):
     from lxml import etree
 
     from qualcode import __version__
@@ -110,9 +110,32 @@ def codebook_root(header: dict, specs: list[CodeSpec]):
     codes = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     for spec in specs:
         code_element(codes, CODEBOOK_NS, spec)
+    guids = {}
+
+    def index(spec):
+        guids[spec.uuid] = code_guid(spec)
+        for child in spec.children:
+            index(child)
+
+    for spec in specs:
+        index(spec)
+    members = [(g, n, d, [c for c in cs if c in guids]) for g, n, d, cs in sets]
+    members = [m for m in members if m[3]]
+    if members:  # never an empty <Sets/>
+        from qualcode.refi.xml import derived_guid
+
+        sets_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Sets")
+        for guid, name, description, codes_ in members:
+            el = etree.SubElement(sets_el, f"{{{CODEBOOK_NS}}}Set", guid=norm_guid(guid) or derived_guid("set", name),
+                                  name=xml_text(name))
+            if description:
+                etree.SubElement(el, f"{{{CODEBOOK_NS}}}Description").text = xml_text(description)
+            for code in codes_:
+                etree.SubElement(el, f"{{{CODEBOOK_NS}}}MemberCode", guid=guids[code])  # Codebook.xsd: guid
     return root
 
 
-def write_qdc(path, header: dict, specs: list[CodeSpec]) -> None:
-    """Write ``specs`` as a .qdc (atomically: a temporary file, then a rename)."""
-    atomic_write(Path(path), xml_bytes(codebook_root(header, specs)))
+def write_qdc(path, header: dict, specs: list[CodeSpec], sets=()) -> None:
+    """Write ``specs`` (and code ``sets``: (guid, name, description, code uuids)) as a .qdc
+    (atomically: a temporary file, then a rename)."""
+    atomic_write(Path(path), xml_bytes(codebook_root(header, specs, sets)))

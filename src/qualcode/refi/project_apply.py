@@ -3,14 +3,13 @@
 Mapping: codes keep their GUIDs as uuids (a code that comes back keeps its identity); text sources
 become documents (speaker turns detected as for any transcript); each Coding of a selection becomes
 a coding by its user; cases become cases with their variables as typed attributes and their
-documents linked; notes become memos on what they are attached to; sets become boolean attributes
-``set/<name>`` on their member documents or codes, with the set's GUID and description kept in the
-project meta ``refi_sets`` so an export writes the same set back.
+documents linked; notes become memos on what they are attached to, with their author, GUID and
+creation and modification dates; sets become the project's sets (see :mod:`qualcode.refi.sets`,
+which also reads case sets from their ``qualcode set: NAME`` case variables).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from qualcode.errors import ProjectError
 from qualcode.ingest.importer import guess_kind
 from qualcode.ingest.roles import settle_roles
 from qualcode.ingest.transcript_shape import transcript_turns
+from qualcode.refi.sets import SET_PREFIX, apply_sets, case_set_name, is_case_set_variable  # noqa: F401
+from qualcode.ingest.turns import detect_turns
 from qualcode.store.codings import NewCoding
 
-SET_PREFIX = "set/"
 ROLE_VARIABLE = "qualcode_role"
 KIND_VARIABLE = "qualcode_kind"
 UNKNOWN_CODER = "unknown coder"
@@ -57,6 +57,7 @@ class _Apply:
         self.used_notes: set[str] = set()
         self.placeholder_guids: set[str] = set()  # XML GUIDs of sources kept as placeholders
         self.memos = 0
+        self.case_sets: dict[str, list[str]] = {}  # set name -> case uuids (case-set variables)
 
     def run(self) -> None:
         self.users()
@@ -301,12 +302,26 @@ class _Apply:
             name = self.refi.variables.get(guid, (f"variable {(guid or '?')[:8]}", type_))[0]
             if name.lower() == skip:
                 continue
+            if owner_type == "case" and is_case_set_variable(name):  # a case set, not an attribute
+                if raw.strip().lower() in ("true", "1", "yes"):
+                    self.case_sets.setdefault(case_set_name(name), []).append(owner)
+                continue
             value, qtype = attribute_value(type_, raw)
             self.project.attributes.set(owner_type, owner, name, value, qtype)
 
     # -- memos ----------------------------------------------------------------------------------------
     def memo(self, target_type: str, target, text: str, user) -> None:
         self.project.memos.add(target_type, target, self.refi.user_name(user) or UNKNOWN_CODER, text)
+        self.memos += 1
+
+    def dated_memo(self, target_type: str, target, text: str, note) -> None:
+        """A memo from a note, keeping its GUID, author and creation and modification dates."""
+        from qualcode.refi.sets import valid_datetime
+
+        author = self.refi.user_name(note.user or self.refi.creator) or UNKNOWN_CODER
+        created = valid_datetime((note.created or "").strip())
+        self.project.memos.insert(target_type, target, author, text, created_at=created,
+                                  updated_at=valid_datetime((note.modified or "").strip()) or created, uuid=note.guid)
         self.memos += 1
 
     def memos_from_notes(self) -> None:
@@ -330,36 +345,20 @@ class _Apply:
                 self.report.warnings.append(f"note '{note.name or key}' is empty; no memo made.")
                 continue
             for target_type, target in dict.fromkeys(where):
-                self.memo(target_type, target, text, note.user or self.refi.creator)
+                self.dated_memo(target_type, target, text, note)
             made += 1
         self.report.count("notes", len(self.refi.notes), made)
 
     # -- sets -----------------------------------------------------------------------------------------
     def sets(self) -> None:
-        p = self.project
-        registry = json.loads(p.meta("refi_sets") or "{}")
-        unresolved = 0
+        made, unresolved = apply_sets(self.project, self.refi.sets, self.code_map, self.doc_map, self.case_sets)
         for s in self.refi.sets:
-            key = SET_PREFIX + s.name
-            for g in s.codes:
-                if g in self.code_map:
-                    p.attributes.set("code", self.code_map[g], key, True, "boolean")
-                else:
-                    unresolved += 1
-            for g in s.sources:
-                if g in self.doc_map:
-                    p.attributes.set("document", self.doc_map[g], key, True, "boolean")
-                else:
-                    unresolved += 1
             if s.notes:
                 self.refi.skipped["note as a member of a set"] += s.notes
-            registry[s.name] = {"guid": s.guid, "description": s.description.strip()}
-        if self.refi.sets:
-            p.set_meta("refi_sets", json.dumps(registry, ensure_ascii=False, sort_keys=True))
         if unresolved:
             self.report.warnings.append(f"{unresolved} set member(s) are sources or codes that were not imported "
                                         "(pictures, audio, video, missing texts); they are left out of their sets.")
-        self.report.count("sets", len(self.refi.sets), len(self.refi.sets))
+        self.report.count("sets", len(self.refi.sets), made)
 
 
 def _all(specs):

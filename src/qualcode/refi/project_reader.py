@@ -97,6 +97,7 @@ class RefiNote:
     user: str | None
     created: str | None
     selections: int = 0
+    modified: str | None = None
 
 
 @dataclass
@@ -210,7 +211,8 @@ class _Reader:
             p.notes.append(RefiNote(norm_guid(note.get("guid")), (note.get("name") or "").strip(),
                                     child_text(note, "Description"), inline.text or "" if inline is not None else None,
                                     note.get("plainTextPath"), norm_guid(note.get("creatingUser")),
-                                    note.get("creationDateTime"), len(kids(note, "PlainTextSelection"))))
+                                    note.get("creationDateTime"), len(kids(note, "PlainTextSelection")),
+                                    note.get("modifiedDateTime")))
         p.project_notes = _guids(root, "NoteRef")
         for s in kids(kid(root, "Sets"), "Set"):
             p.sets.append(RefiSet(norm_guid(s.get("guid")), (s.get("name") or "").strip() or "(unnamed set)",

@@ -13,7 +13,6 @@ note per coding. Case memos become the case's ``<Description>`` (REFI-QDA cases 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from contextlib import nullcontext
 from itertools import groupby
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from qualcode.refi.codebook import atomic_write, code_element, code_guid, valid_datetime, xml_bytes
 from qualcode.refi.project_apply import KIND_VARIABLE, ROLE_VARIABLE, SET_PREFIX
+from qualcode.refi.sets import CASE_SET_PREFIX
 from qualcode.refi.xml import derived_guid, norm_guid, xml_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -48,7 +48,7 @@ class _Writer:
         self.user_ids = project.users.ids()
         self.kept: list = []  # placeholder elements written back (and PDF elements around documents)
         self.kept_count = 0
-        self.notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, text, author, created)
+        self.notes: list[tuple] = []  # (guid, text, author, created, modified)
 
     def sub(self, parent, tag: str, text: str | None = None, **attrs):
         el = self.E.SubElement(parent, f"{{{PROJECT_NS}}}{tag}",
@@ -62,10 +62,15 @@ class _Writer:
             return None
         return self.users.setdefault(name, self.known_users.get(name) or derived_guid("user", name))
 
-    def note(self, guid: str, text: str, author: str | None, created: str | None) -> str:
+    def note(self, guid: str, text: str, author: str | None, created: str | None, modified: str | None = None) -> str:
         guid = _guid(guid, "note", guid)
-        self.notes.append((guid, text, author, created))
+        if any(n[0] == guid for n in self.notes):  # one memo on several objects: one note, several refs
+            return guid
+        self.notes.append((guid, text, author, created, modified))
         return guid
+
+    def memo_note(self, m) -> str:
+        return self.note(m.uuid, m.text, m.author, m.created_at, m.updated_at)
 
     # -- the whole project ---------------------------------------------------------------------------
     def build(self) -> tuple[bytes, dict[str, bytes], dict]:
@@ -93,12 +98,15 @@ class _Writer:
             codes_el = self.sub(self.sub(root, "CodeBook"), "Codes")
 
             def code_notes(uuid):
-                return [self.note(m.uuid, m.text, m.author, m.created_at) for m in by_target.get(("code", uuid), [])]
+                return [self.memo_note(m) for m in by_target.get(("code", uuid), [])]
 
             for spec in specs:
                 code_element(codes_el, PROJECT_NS, spec, code_notes)
         self.has_documents = bool(docs)
         cases = self.real_cases(cases)
+        from qualcode.refi.sets import export_members
+
+        self.set_members = export_members(p, p.codebook.tree(), {d.uuid for d in docs})
         variables = self.variables(root, cases, p.attributes.of("document"))
         self.cases(root, cases, variables, by_target)
         files = self.sources(root, docs, codings, variables, by_target)
@@ -106,14 +114,17 @@ class _Writer:
         known = ({("code", c.uuid) for c in p.codebook.tree()} | {("document", d.uuid) for d in docs}
                  | {("case", c.uuid) for c in cases} | {("coding", c.uuid) for c in codings})
         loose = [m for key, ms in by_target.items() if key not in known for m in ms]
-        project_refs = [self.note(m.uuid, m.text, m.author, m.created_at) for m in loose]
+        project_refs = [self.memo_note(m) for m in loose]
         if self.notes:
             notes_el = self.sub(root, "Notes")
             root.remove(notes_el)
             self._insert_before(root, notes_el, ("Links", "Sets", "Graphs", "Description", "NoteRef"))
-            for guid, text, author, when in self.notes:
+            for guid, text, author, when, modified in self.notes:
+                modified = valid_datetime(modified)
                 el = self.sub(notes_el, "Note", guid=guid, name=_first_line(text),
-                              creatingUser=self.user(author), creationDateTime=valid_datetime(when))
+                              creatingUser=self.user(author), creationDateTime=valid_datetime(when),
+                              modifyingUser=self.user(author) if modified and modified != when else None,
+                              modifiedDateTime=modified if modified and modified != when else None)
                 self.sub(el, "PlainTextContent", text)
         for guid in project_refs:
             self.sub(root, "NoteRef", targetGUID=guid)
@@ -145,6 +156,10 @@ class _Writer:
         out = {k: (derived_guid("variable", k), TYPES.get(types.get(k, "text"), "Text")) for k in keys}
         if any(c.role != "respondent" for c in cases):
             out[ROLE_VARIABLE] = (derived_guid("variable", ROLE_VARIABLE), "Text")
+        for name, info in self.set_members.items():
+            if info["cases"]:
+                key = CASE_SET_PREFIX + name
+                out[key] = (derived_guid("variable", key), "Boolean")
         if self.has_documents:
             out[KIND_VARIABLE] = (derived_guid("variable", KIND_VARIABLE), "Text")
         if out:
@@ -194,6 +209,9 @@ class _Writer:
             attrs = dict(case.attributes)
             if case.role != "respondent":
                 attrs[ROLE_VARIABLE] = case.role
+            for name, info in self.set_members.items():
+                if case.uuid in info["cases"]:
+                    attrs[CASE_SET_PREFIX + name] = True
             self.values(c, attrs, variables)
             for doc in docs_of.get(case.uuid, []):
                 self.sub(c, "SourceRef", targetGUID=_guid(doc, "document", doc))
@@ -220,7 +238,7 @@ class _Writer:
             for (start, end), group in groupby(spans, key=lambda c: (c.start, c.end)):
                 self.selection(src, doc, start, end, list(group), by_target)
             for m in by_target.get(("document", doc.uuid), []):
-                self.sub(src, "NoteRef", targetGUID=self.note(m.uuid, m.text, m.author, m.created_at))
+                self.sub(src, "NoteRef", targetGUID=self.memo_note(m))
             self.values(src, {**doc_attrs.get(doc.uuid, {}), KIND_VARIABLE: doc.kind}, variables)
             if doc.uuid in wrappers:  # a PDF's text: handed back inside its PDFSource
                 from qualcode.export.refi_placeholders import wrap
@@ -261,31 +279,23 @@ class _Writer:
                 note = self.note(derived_guid("coding memo", c.uuid), c.memo, c.coder, c.created_at)
                 self.sub(el, "NoteRef", targetGUID=note)
             for m in by_target.get(("coding", c.uuid), []):
-                self.sub(el, "NoteRef", targetGUID=self.note(m.uuid, m.text, m.author, m.created_at))
+                self.sub(el, "NoteRef", targetGUID=self.memo_note(m))
 
     # -- sets ----------------------------------------------------------------------------------------------
     def sets(self, root, specs, docs) -> None:
-        registry = json.loads(self.project.meta("refi_sets") or "{}")
-        members: dict[str, dict[str, list[str]]] = {name: {"codes": [], "docs": []} for name in registry}
-        tree = self.project.codebook.tree()
-        doc_ids = {d.uuid for d in docs}
-        for owner_type, kind in (("code", "codes"), ("document", "docs")):
-            for owner, attrs in sorted(self.project.attributes.of(owner_type).items()):
-                for key, value in attrs.items():
-                    if key.startswith(SET_PREFIX) and value:
-                        if (owner_type == "code" and owner in tree) or (owner_type == "document" and owner in doc_ids):
-                            members.setdefault(key[len(SET_PREFIX):], {"codes": [], "docs": []})[kind].append(owner)
+        members = self.set_members
         if not members:
             return
+        tree = self.project.codebook.tree()
         el = self.sub(root, "Sets")
         for name in sorted(members):
-            info = registry.get(name, {})
+            info = members[name]
             s = self.sub(el, "Set", guid=_guid(info.get("guid"), "set", name), name=name)
             if info.get("description"):
                 self.sub(s, "Description", info["description"])
-            for code in members[name]["codes"]:
+            for code in info["codes"]:
                 self.sub(s, "MemberCode", targetGUID=code_guid(tree.by_uuid[code]))
-            for doc in members[name]["docs"]:
+            for doc in info["docs"]:
                 self.sub(s, "MemberSource", targetGUID=_guid(doc, "document", doc))
 
 

@@ -338,7 +338,21 @@ def _m5_interop(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop]
+def _m6_sets_summaries(db: "sqlite_utils.Database") -> None:
+    """Sets (groups) of documents, cases and codes; summaries per case x code (the matrix's own
+    cells); memos get an index on their target (memos on codes, documents, cases, the project)."""
+    db.execute("CREATE TABLE IF NOT EXISTS sets (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, "
+               "description TEXT, created_at TEXT)")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS sets_name ON sets (name)")
+    db.execute("CREATE TABLE IF NOT EXISTS set_members (set_uuid TEXT NOT NULL REFERENCES sets(uuid), "
+               "member_type TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (set_uuid, member_type, member))")
+    db.execute("CREATE TABLE IF NOT EXISTS summaries (uuid TEXT PRIMARY KEY, case_uuid TEXT NOT NULL, "
+               "code TEXT NOT NULL, author TEXT, text TEXT NOT NULL, created_at TEXT, updated_at TEXT)")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS summaries_cell ON summaries (case_uuid, code)")
+    db.execute("CREATE INDEX IF NOT EXISTS memos_target ON memos (target_type, target)")
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries]
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_STEP_MS = 200  # SQLite's own busy wait per attempt; Database._waiting retries up to the limit
 

@@ -18,6 +18,7 @@ PKS = {
     "codings": ("uuid",), "codes": ("uuid",), "memos": ("uuid",), "cases": ("uuid",),
     "documents": ("uuid",), "attributes": ("owner_type", "owner", "key"),
     "speakers": ("document", "name"), "turns": ("document", "idx"),
+    "sets": ("uuid",), "set_members": ("set_uuid", "member_type", "member"), "summaries": ("uuid",),
 }
 
 

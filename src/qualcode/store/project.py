@@ -15,6 +15,8 @@
 ``reviews``        coding_reviews                             codings waiting to be placed
 ``team``           team_sync, handout_base, merges, aliases   merging coder files, handouts
 ``reads``          (all, read-only)                           bulk reads for exports
+``sets``           sets, set_members                          groups of documents, cases, codes
+``summaries``      summaries                                  summaries per case × code
 =================  =========================================  ===================================
 
 Metadata, settings, transactions, backups and the overview (:meth:`Project.status`) stay on the
@@ -40,7 +42,9 @@ from qualcode.store.history import History, now
 from qualcode.store.memos import Memos
 from qualcode.store.reads import Reads
 from qualcode.store.reviews import Reviews
+from qualcode.store.sets import Sets
 from qualcode.store.suggestions import Models, Suggestions
+from qualcode.store.summaries import Summaries
 from qualcode.store.team import Team
 
 LANGUAGES = ("nl", "en")
@@ -65,6 +69,8 @@ class Project:
         self.reviews = Reviews(self)
         self.team = Team(self)
         self.reads = Reads(self)
+        self.sets = Sets(self)
+        self.summaries = Summaries(self)
 
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod

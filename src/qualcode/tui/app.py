@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 
 from qualcode.config import default_coder, remember_coder
 from qualcode.errors import QualcodeError
+from qualcode.tui.actions_analysis import AnalysisActions
 from qualcode.tui.actions_browse import BrowseActions
 from qualcode.tui.actions_codebook import CodebookActions
 from qualcode.tui.actions_coding import CodingActions
@@ -63,7 +64,7 @@ WORKSPACE_ACTIONS = {s.action.split("(")[0] for s in SPECS if s.scope == "app"} 
 DEFAULT = object()  # make_app's nlp_factory: the real suggester unless settings say otherwise
 
 
-class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, BrowseActions, App):
+class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, CodebookActions, BrowseActions, App):
     CSS = CSS
     TITLE = "qualcode"
     BINDINGS = bindings("app")

@@ -57,6 +57,9 @@ SPECS: list[Spec] = [
     Spec("prev-uncoded", "left_square_bracket", "uncoded(-1)", "Previous uncoded respondent turn", "app"),
     Spec("passages", "p", "passages", "All passages of a code across the study", "app", True, short="passages"),
     Spec("documents", "D", "switch_document", "Open another document (fuzzy)", "app"),
+    Spec("study-search", "ctrl+f", "study_search", "Search the study and code the hits (one by one or all)", "app"),
+    Spec("memo-document", "M", "memo_document", "Write a memo on the open document", "app"),
+    Spec("sets", "S", "sets", "Sets: put the open document or its respondents in a set", "app"),
     # -- team work and output ------------------------------------------------------------------------
     Spec("review", "R", "review", "Review agreement: settle the coders' disagreements in this document", "app"),
     Spec("flagged", "F", "flagged", "Flagged codings: place or discard codings lost in a text change", "app"),
@@ -107,6 +110,7 @@ SPECS: list[Spec] = [
     Spec("code-merge", "J", "merge_code", "Merge the code into another", "codebook", True, short="merge"),
     Spec("code-delete", "delete", "delete_code", "Delete the code (asks first)", "codebook", True, short="delete"),
     Spec("code-passages", "p", "code_passages", "All passages of the highlighted code", "codebook"),
+    Spec("code-memo", "m", "code_memo", "Write a memo on the highlighted code", "codebook"),
     Spec("code-filter", "slash,f", "filter_codes", "Filter the codebook", "codebook", True, short="filter"),
 ]
 

@@ -134,6 +134,9 @@ class CodebookTree(Tree):
     def action_code_passages(self) -> None:
         self._code_action("show_passages")
 
+    def action_code_memo(self) -> None:
+        self._code_action("memo_code")
+
     def action_filter_codes(self) -> None:
         self.app.query_one("#code-filter", Input).focus()
 

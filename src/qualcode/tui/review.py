@@ -87,6 +87,7 @@ class ReviewScreen(Screen):
         Binding("enter", "save_mark", "Save span", show=False, priority=True),
         Binding("escape", "cancel_or_close", "Close", priority=True),
         Binding("q", "close", "Close"),
+        Binding("C", "choose_coders", "Coders"),
     ]
 
     def __init__(self, project, document: str, coders: list[str] | None = None, **kwargs) -> None:
@@ -347,6 +348,28 @@ class ReviewScreen(Screen):
         self.notify(f"undid: {entry.description}" if entry else "nothing to undo")
         self._reload()
         self.refresh_view()
+
+    def action_choose_coders(self) -> None:
+        """Pick the coders to compare (default: the coders who coded the document fully)."""
+        if self.data is None:
+            return
+        from qualcode.agreement.coders import document_coders
+        from qualcode.tui.screens.coder_picker import CoderPicker
+
+        full, every = document_coders(self.project, self.data.document)
+        counts = {}
+        for c in self.project.codings.list(document=self.data.document):
+            counts[c.coder] = counts.get(c.coder, 0) + 1
+        options = [(name, f"{counts.get(name, 0)} codings{', coded fully' if name in full else ''}") for name in every]
+
+        def chosen(coders) -> None:
+            if coders:
+                self.coders = coders
+                self.data = review_data(self.project, self.data.document, coders)
+                self.index = 0
+                self.refresh_view(scroll=True)
+
+        self.app.push_screen(CoderPicker(options, list(self.data.coders)), chosen)
 
     def action_cancel_or_close(self) -> None:
         if self.mark is not None:

@@ -34,7 +34,8 @@ class MatrixScreen(ModalScreen):
     MatrixScreen #matrix-cell { height: 2; color: $text; }
     MatrixScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("m", "toggle_mine", "Mine/all")]
+    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("m", "toggle_mine", "Mine/all"),
+                Binding("s", "summary", "Summary")]
 
     def __init__(self, path, coder: str, mine_only: bool, codes: dict) -> None:
         super().__init__()
@@ -109,7 +110,7 @@ class MatrixScreen(ModalScreen):
         extra = f" · {matrix.unassigned} passages of no respondent left out" if matrix.unassigned else ""
         self.query_one("#matrix-hint", Static).update(
             f"{len(matrix.rows)} codes × {len(matrix.columns)} respondents · {who} (m switches) · "
-            f"enter lists a cell's passages · esc closes{extra}")
+            f"enter lists a cell's passages · s writes its summary · esc closes{extra}")
         if where is not None and where.row < table.row_count:
             table.cursor_coordinate = where
         else:
@@ -147,6 +148,25 @@ class MatrixScreen(ModalScreen):
                 self.dismiss(target)
 
         self.app.push_screen(screen, back)
+
+    def action_summary(self) -> None:
+        """Write the summary of the highlighted cell (respondent × code) next to its passages."""
+        m = self.matrix
+        table = self.query_one(DataTable)
+        r, c = table.cursor_coordinate.row, table.cursor_coordinate.column - 2
+        if m is None or c < 0 or not m.rows:
+            self.notify("choose a respondent's cell first", timeout=2)
+            return
+        from qualcode.tui.screens.summary_screen import SummaryScreen
+
+        ws = getattr(self.app, "ws", None)
+        if ws is None:
+            self.notify("summaries are written in the workspace ('qualcode tui')", severity="warning")
+            return
+        row, who = m.rows[r], m.columns[c]
+        self.app.push_screen(SummaryScreen(ws.project, who.uuid, row.code, f"{who.label} × {row.label}",
+                                           m.passage_rows(r, c), self.coder),
+                             lambda changed: changed and self.notify("✓ summary saved (u undoes)", timeout=3))
 
     def action_toggle_mine(self) -> None:
         self.mine_only = not self.mine_only
