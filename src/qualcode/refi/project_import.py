@@ -76,8 +76,8 @@ def import_refi_project(qdpx_path, project_path, lang: str = "nl", utf16: bool |
     if exists and must_be_new:
         raise ProjectError(f"{project_path}: a file already exists there; choose another name.")
     report = RefiImportReport(str(qdpx_path), str(project_path), created=not exists)
-    from qualcode.ingest.refi_bare import open_refi_file
-    from qualcode.ingest.refi_keep import keep_unimported
+    from qualcode.refi.bare import open_refi_file
+    from qualcode.refi.keep import keep_unimported
 
     with open_refi_file(qdpx_path) as archive:
         entry = archive.project_entry()

@@ -128,7 +128,7 @@ class _Writer:
                 self.sub(el, "PlainTextContent", text)
         for guid in project_refs:
             self.sub(root, "NoteRef", targetGUID=guid)
-        from qualcode.export.refi_placeholders import prune_note_refs
+        from qualcode.refi.placeholders import prune_note_refs
 
         prune_note_refs(self.kept, PROJECT_NS, {g for g, *_ in self.notes})
         for name, guid in sorted(self.users.items()):
@@ -218,7 +218,7 @@ class _Writer:
 
     # -- sources and codings ------------------------------------------------------------------------------
     def sources(self, root, docs, codings, variables, by_target) -> dict[str, bytes]:
-        from qualcode.export.refi_placeholders import placeholder_sources
+        from qualcode.refi.placeholders import placeholder_sources
 
         files: dict[str, bytes] = {}
         args = (self.project, PROJECT_NS, self._code_guids(), {g for g, _ in variables.values()})
@@ -241,7 +241,7 @@ class _Writer:
                 self.sub(src, "NoteRef", targetGUID=self.memo_note(m))
             self.values(src, {**doc_attrs.get(doc.uuid, {}), KIND_VARIABLE: doc.kind}, variables)
             if doc.uuid in wrappers:  # a PDF's text: handed back inside its PDFSource
-                from qualcode.export.refi_placeholders import wrap
+                from qualcode.refi.placeholders import wrap
 
                 el, data = wrappers[doc.uuid]
                 src.addprevious(el)

@@ -4,7 +4,7 @@ A picture, a PDF without a text representation, an audio or video file without a
 text source whose text file is missing or empty cannot become a document. Dropping it would delete
 it from the other tool's project at the next exchange, so it is kept as it was: its XML element
 (with its selections and codings) and the files it refers to inside the archive. An export writes
-it back (see :mod:`qualcode.export.refi_placeholders`).
+it back (see :mod:`qualcode.refi.placeholders`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writing back the sources kept as placeholders (see :mod:`qualcode.ingest.refi_keep`).
+"""Writing back the sources kept as placeholders (see :mod:`qualcode.refi.keep`).
 
 Each is the element the other tool wrote, moved into the project namespace, with the files it refers
 to put back under ``sources/``. References that would dangle in the new file are taken out: codings
