@@ -16,6 +16,7 @@ class Passage:
     codes: set[str] = field(default_factory=set)
     keys: list[str] = field(default_factory=list)
     kw: dict = field(default_factory=dict)  # code -> KeywordHit, filled by signals.prepare
+    coders: set[str] = field(default_factory=set)  # who put the codes on it
 
 
 def human_codings(project, coder: str | None = None) -> list:
@@ -35,6 +36,7 @@ def coded_passages(project, coder: str | None = None, codings: list | None = Non
         if key not in grouped:
             grouped[key] = Passage(c.document, c.start, c.end, c.text)
         grouped[key].codes.add(c.code)
+        grouped[key].coders.add(c.coder)
     names = project.document_names()  # order by name, not by random uuid: training is reproducible
     return [grouped[k] for k in sorted(grouped, key=lambda k: (names.get(k[0], k[0]), k[0], k[1], k[2]))]
 

@@ -50,9 +50,10 @@ class Models:
 def score_passages(models: Models, passages) -> list[list[Scored]]:
     """For each prepared passage, every code with some evidence, best first."""
     probs = models.classifier.predict([p.keys for p in passages]) if models.classifier else [{} for _ in passages]
+    sim_all = models.index.match_many([p.keys for p in passages]) if models.index is not None \
+        else [{} for _ in passages]
     out = []
-    for p, prob in zip(passages, probs):
-        sims = models.index.match(p.keys) if models.index is not None and p.keys else {}
+    for p, prob, sims in zip(passages, probs, sim_all):
         candidates = set(p.kw) | set(sims) | set(prob)
         scored = []
         for code in candidates:

@@ -31,56 +31,91 @@ class SimilarityHit:
     top_mean: float
     resembling: int  # coded passages with cosine >= RESEMBLES
     example: bool  # the best match is one of the code's example quotes
+    kind: str = "coded"  # what the best match is: "coded", "example" or "codebook" (the description)
+    coders: tuple = ()  # who coded the resembling passages
+
+
+def _tf_idf_rows(keys_list, vocab: dict, idf):
+    """A CSR matrix of l2-normalised, sublinear TF-IDF rows over ``vocab`` (unknown terms dropped)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, data = [0], [], []
+    for keys in keys_list:
+        tf = Counter(k for k in keys if k in vocab)
+        cols = [vocab[t] for t in tf]
+        vals = np.array([1.0 + math.log(c) for c in tf.values()]) * idf[cols] if cols else np.zeros(0)
+        norm = math.sqrt(float(vals @ vals)) or 1.0
+        indices.extend(cols)
+        data.extend((vals / norm).tolist())
+        indptr.append(len(indices))
+    return csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
+                      shape=(len(keys_list), len(vocab)))
 
 
 class SimilarityIndex:
-    """TF-IDF vectors of reference passages, each labelled with one or more codes."""
+    """TF-IDF vectors of reference passages, each labelled with one or more codes (a sparse matrix:
+    one product scores a whole batch of passages against every reference)."""
 
-    def __init__(self, refs: list[tuple[list[str], set[str], str]]):
-        """``refs``: (keys, codes, kind) with kind "coded" or "example"."""
-        self.codes = [set(codes) for _, codes, _ in refs]
-        self.kinds = [kind for _, _, kind in refs]
+    def __init__(self, refs: list[tuple]):
+        """``refs``: (keys, codes, kind[, coders]) with kind "coded", "example" or "codebook"."""
+        import numpy as np
+
+        self.codes = [set(r[1]) for r in refs]
+        self.kinds = [r[2] for r in refs]
+        self.coders = [tuple(sorted(r[3])) if len(r) > 3 and r[3] else () for r in refs]
         n = len(refs)
         df: Counter = Counter()
-        for keys, _, _ in refs:
-            df.update(set(keys))
-        self.idf = {term: math.log((1 + n) / (1 + d)) + 1.0 for term, d in df.items()}
-        self.default_idf = math.log(1 + n) + 1.0
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, (keys, _, _) in enumerate(refs):
-            for term, w in self._vector(keys).items():
-                self.postings[term].append((i, w))
+        for r in refs:
+            df.update(set(r[0]))
+        self.vocab = {t: i for i, t in enumerate(df)}
+        self.idf = np.array([math.log((1 + n) / (1 + d)) + 1.0 for d in df.values()])
+        self.matrix_t = _tf_idf_rows([r[0] for r in refs], self.vocab, self.idf).T.tocsr()
+        by_code: dict[str, list[int]] = defaultdict(list)
+        for i, codes in enumerate(self.codes):
+            for c in codes:
+                by_code[c].append(i)
+        self.by_code = {c: np.array(ix) for c, ix in by_code.items()}
+        self.coded = np.array([k == "coded" for k in self.kinds], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def _vector(self, keys: list[str]) -> dict[str, float]:
-        tf = Counter(keys)
-        vec = {t: (1.0 + math.log(c)) * self.idf.get(t, self.default_idf) for t, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+    def cosines_many(self, keys_list):
+        """A dense (passages × references) array of cosines."""
+        import numpy as np
+
+        if not keys_list or not len(self.codes):
+            return np.zeros((len(keys_list), len(self.codes)))
+        return (_tf_idf_rows(keys_list, self.vocab, self.idf) @ self.matrix_t).toarray()
 
     def cosines(self, keys: list[str]) -> dict[int, float]:
-        scores: dict[int, float] = defaultdict(float)
-        for term, w in self._vector(keys).items():
-            for i, rw in self.postings.get(term, ()):
-                scores[i] += w * rw
-        return scores
+        row = self.cosines_many([keys])[0]
+        return {int(i): float(row[i]) for i in row.nonzero()[0]}
 
     def match(self, keys: list[str]) -> dict[str, SimilarityHit]:
-        per_code: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        for i, cos in self.cosines(keys).items():
-            for code in self.codes[i]:
-                per_code[code].append((cos, i))
-        hits = {}
-        for code, pairs in per_code.items():
-            pairs.sort(reverse=True)
-            top = [c for c, _ in pairs[:TOP_K]]
-            hits[code] = SimilarityHit(
-                code=code,
-                best=min(1.0, pairs[0][0]),
-                top_mean=min(1.0, sum(top) / TOP_K),
-                resembling=sum(1 for c, i in pairs if c >= RESEMBLES and self.kinds[i] == "coded"),
-                example=self.kinds[pairs[0][1]] == "example",
-            )
-        return hits
+        return self.match_many([keys])[0]
+
+    def match_many(self, keys_list) -> list[dict[str, SimilarityHit]]:
+        import numpy as np
+
+        cos = self.cosines_many(keys_list)
+        out: list[dict[str, SimilarityHit]] = [{} for _ in keys_list]
+        for code, cols in self.by_code.items():
+            sub = cos[:, cols]
+            best_at = sub.argmax(axis=1)
+            best = sub[np.arange(len(sub)), best_at]
+            k = min(TOP_K, sub.shape[1])
+            top = -np.partition(-sub, k - 1, axis=1)[:, :k] if k < sub.shape[1] else sub
+            top_mean = top.sum(axis=1) / TOP_K
+            resembles = (sub >= RESEMBLES) & self.coded[cols]
+            counts = resembles.sum(axis=1)
+            for r in np.nonzero(best > 0)[0]:
+                ref = int(cols[best_at[r]])
+                who: tuple = ()
+                if counts[r]:
+                    who = tuple(sorted({c for j in cols[resembles[r]] for c in self.coders[j]}))
+                out[r][code] = SimilarityHit(code=code, best=min(1.0, float(best[r])),
+                                             top_mean=min(1.0, float(top_mean[r])), resembling=int(counts[r]),
+                                             example=self.kinds[ref] == "example", kind=self.kinds[ref], coders=who)
+        return out

@@ -30,6 +30,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from qualcode.nlp import display
 from qualcode.nlp.classifier import MIN_EXAMPLES, Classifier
 from qualcode.nlp.combine import Combiner
 from qualcode.nlp.data import Passage, coded_passages, fingerprint, human_codings, respondent_turns
@@ -39,7 +40,7 @@ from qualcode.nlp.signals import Models, Scored, prepare, score_passages
 from qualcode.nlp.training import build_index, code_counts, example_refs, fit_models
 
 MODEL_NAME = "suggester"
-FORMAT = 1
+FORMAT = 2  # 2: the linear classifier (numpy archive) replaced spaCy textcat
 RETRAIN_AFTER = 5  # new (or removed) human codings (or 5 %) before the stored model counts as stale
 
 
@@ -162,19 +163,22 @@ class Suggester:
 
     # -- suggesting ----------------------------------------------------------------------------------
     def suggest(self, text: str, start: int = 0, end: int | None = None, doc_uuid: str | None = None,
-                exclude_codes=(), top: int = 3, min_score: float = 0.0) -> list[Suggestion]:
-        """Suggestions for ``text[start:end]`` (``text`` is the whole document's text)."""
+                exclude_codes=(), top: int = display.TOP, min_score: float = display.MIN_SCORE,
+                floor: float | None = display.FLOOR) -> list[Suggestion]:
+        """Suggestions for ``text[start:end]`` (``text`` is the whole document's text), as shown to a
+        coder: the display rule of :mod:`qualcode.nlp.display` (nothing for back-channel turns, only
+        codes with evidence in the passage, the best one even below ``min_score`` down to ``floor``)."""
         end = len(text) if end is None else end
-        return self.suggest_many([(text, start, end, doc_uuid, exclude_codes)], top, min_score)[0]
+        return self.suggest_many([(text, start, end, doc_uuid, exclude_codes)], top, min_score, floor)[0]
 
-    def suggest_many(self, items, top: int = 3, min_score: float = 0.0) -> list[list[Suggestion]]:
+    def suggest_many(self, items, top: int = display.TOP, min_score: float = display.MIN_SCORE,
+                     floor: float | None = display.FLOOR) -> list[list[Suggestion]]:
         passages = [Passage(doc, s, e, text[s:e]) for text, s, e, doc, _ in items]
         prepare(self.nlp, self.matcher, passages)
         ranked = self.rank(passages)
         out = []
         for (_, _, _, _, exclude), p, scored in zip(items, passages, ranked):
-            exclude = set(exclude or ())
-            picks = [s for s in scored if s.code not in exclude and s.score >= min_score and s.score > 0][:top]
+            picks = display.shown(scored, p.text, exclude, top, min_score, floor)
             out.append([self._suggestion(p, s) for s in picks])
         return out
 
@@ -182,8 +186,8 @@ class Suggester:
         """Every code with evidence, best first, for prepared passages (see signals.prepare)."""
         return score_passages(self.models, passages)
 
-    def suggest_document(self, project, doc_ref: str, unit: str = "turn", top: int = 3,
-                         min_score: float = 0.0) -> list[Suggestion]:
+    def suggest_document(self, project, doc_ref: str, unit: str = "turn", top: int = display.TOP,
+                         min_score: float = display.MIN_SCORE, floor: float | None = display.FLOOR) -> list[Suggestion]:
         """Suggestions per respondent turn (or sentence) of a document, skipping codes already there."""
         doc = project.document(doc_ref)
         items = []
@@ -198,7 +202,7 @@ class Suggester:
         for s, e in spans:
             on_span = {c.code for c in codings if c.start < e and c.end > s}
             items.append((doc.text, s, e, doc.uuid, on_span))
-        return [sug for group in self.suggest_many(items, top, min_score) for sug in group]
+        return [sug for group in self.suggest_many(items, top, min_score, floor) for sug in group]
 
     def _suggestion(self, p: Passage, s: Scored) -> Suggestion:
         signals = {"keyword": round(s.kw.score, 4) if s.kw else 0.0,
@@ -208,28 +212,48 @@ class Suggester:
                           self.reason(s), signals)
 
     def reason(self, s: Scored) -> str:
+        """Why a code is suggested, strongest evidence first: keywords, the classifier, whose coded
+        passages it resembles, the codebook's own text; what lowered it. Never frequency alone."""
         contrib = self.models.combiner.contributions(s.x)
         parts: list[tuple[float, str]] = []
         if s.kw and s.kw.terms:
             label = "keyword" if len(s.kw.terms) == 1 else "keywords"
             parts.append((contrib["keyword"], f"{label}: {', '.join(s.kw.terms[:3])}"))
-        if s.clf is not None and s.clf >= 0.15:
+        if s.clf is not None and s.clf >= display.MIN_CLASSIFIER:
             n = self.models.counts.get(s.code, 0)
             parts.append((contrib["classifier"], f"classifier {s.clf:.2f} (learned from {n} codings)"))
         if s.sim and s.sim.resembling:
             n = s.sim.resembling
             parts.append((contrib["similarity_best"] + contrib["similarity_top"],
-                          f"resembles {n} passage{'s' if n != 1 else ''} you coded"))
-        elif s.sim and s.sim.example and s.sim.best >= 0.15:
+                          f"resembles {n} passage{'s' if n != 1 else ''} {_coded_by(s.sim.coders)}"))
+        elif s.sim and s.sim.kind == "example" and s.sim.best >= display.MIN_SIMILARITY:
             parts.append((contrib["similarity_best"], "resembles the code's example quote"))
+        elif s.sim and s.sim.kind == "codebook" and s.sim.best >= display.MIN_SIMILARITY:
+            parts.append((contrib["similarity_best"], "matches the code's description in the codebook"))
+        elif s.sim and s.sim.best >= display.MIN_SIMILARITY:
+            parts.append((contrib["similarity_best"], f"some resemblance to coded passages ({s.sim.best:.2f})"))
+        semantic = getattr(s, "semantic", None)
+        if semantic is not None and semantic >= display.MIN_SIMILARITY:
+            parts.append((contrib.get("semantic", 0.0), "close in meaning to the code's description"))
         parts.sort(key=lambda t: -t[0])
-        text = [t for _, t in parts] or [f"often coded ({self.models.counts.get(s.code, 0)} codings)"]
+        text = [t for _, t in parts] or ["weak evidence"]
         if s.kw and s.kw.excluded_terms:
             text.append(f"lowered: exclusion term {', '.join(s.kw.excluded_terms[:2])}")
         if s.kw and s.kw.redirected_to:
             names = ", ".join(self.tree.by_uuid[c].name for c in s.kw.redirected_to[:2])
             text.append(f"lowered: exclusion criterion points to {names}")
         return "; ".join(text)
+
+
+def _coded_by(coders) -> str:
+    coders = list(coders or ())
+    if not coders:
+        return "coded before"
+    if len(coders) == 1:
+        return f"{coders[0]} coded"
+    if len(coders) <= 3:
+        return f"{', '.join(coders[:-1])} and {coders[-1]} coded"
+    return f"{len(coders)} coders coded"
 
 
 # -- the suggestions log -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections import Counter
 
 from qualcode.nlp.classifier import MIN_EXAMPLES, Classifier
@@ -14,15 +15,25 @@ from qualcode.nlp.similarity import SimilarityIndex
 CALIBRATION_GROUPS = 3
 
 
+def codebook_text(code) -> str:
+    """What the codebook says a code means: its name (``snake_case`` read as words), label,
+    definition, inclusion criterion and keywords, as one passage."""
+    name = code.name.replace("_", " ").replace("-", " ")
+    parts = [name, code.label, code.definition, code.inclusion, ", ".join(code.keywords)]
+    return ". ".join(p.strip() for p in parts if p and p.strip())
+
+
 def example_refs(nlp, tree) -> list[tuple[list[str], set[str], str]]:
-    """Each code's example quotes as reference passages for the similarity signal."""
-    pairs = [(code.uuid, q) for code in tree for q in code.examples if q and q.strip()]
-    keys = text_keys(nlp, [q for _, q in pairs]) if pairs else []
-    return [(k, {code}, "example") for (code, _), k in zip(pairs, keys) if k]
+    """Reference passages from the codebook itself, for the similarity signal before (and beside)
+    any coding: each code's example quotes ("example") and its description ("codebook")."""
+    pairs = [(code.uuid, q, "example") for code in tree for q in code.examples if q and q.strip()]
+    pairs += [(code.uuid, codebook_text(code), "codebook") for code in tree]
+    keys = text_keys(nlp, [q for _, q, _ in pairs]) if pairs else []
+    return [(k, {code}, kind) for (code, _, kind), k in zip(pairs, keys) if k]
 
 
 def build_index(passages, examples) -> SimilarityIndex | None:
-    refs = [(p.keys, set(p.codes), "coded") for p in passages if p.keys] + list(examples)
+    refs = [(p.keys, set(p.codes), "coded", set(p.coders)) for p in passages if p.keys] + list(examples)
     return SimilarityIndex(refs) if refs else None
 
 
@@ -35,14 +46,18 @@ def train_classifier(lang: str, passages, min_examples: int = MIN_EXAMPLES, seed
 
 
 def fit_models(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, calibrate: bool = True,
-               seed: int = 0, combiner: Combiner | None = None) -> tuple[Models, dict]:
+               seed: int = 0, combiner: Combiner | None = None, turns=None) -> tuple[Models, dict]:
     """Train everything on ``passages`` (prepared: keys and keyword hits filled). Returns (models, report).
 
     ``combiner``: keep these score weights instead of calibrating again (the classifier is retrained).
+    ``turns``: respondent turns of the training documents (prepared; ``codes`` = the codes on any part
+    of the turn): the score weights are calibrated on them too, so a score means the same for a coded
+    span of 20 words and a turn of 200.
     """
     t0 = time.perf_counter()
     if combiner is None:
-        combiner = calibrate_combiner(lang, passages, examples, min_examples, seed) if calibrate else Combiner()
+        combiner = calibrate_combiner(lang, passages, examples, min_examples, seed, turns) if calibrate \
+            else Combiner()
     t1 = time.perf_counter()
     classifier = train_classifier(lang, passages, min_examples, seed)
     models = Models(classifier, build_index(passages, examples), code_counts(passages), combiner)
@@ -58,17 +73,42 @@ def fit_models(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, 
     return models, report
 
 
-def calibrate_combiner(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, seed: int = 0) -> Combiner:
-    """Fit the combination weights on out-of-group scores (groups of training documents)."""
+def calibration_groups(passages, turns=()) -> tuple[list[int], list[int]] | None:
+    """Group of each passage and each turn: by document (dealt round-robin) when there are at least
+    three, else contiguous thirds of the text in order (a study of one long document)."""
     docs = sorted({p.document for p in passages})
-    if len(docs) < CALIBRATION_GROUPS or len(passages) < MIN_PASSAGES:
+    if len(passages) < MIN_PASSAGES:
+        return None
+    if len(docs) >= CALIBRATION_GROUPS:
+        group = {d: i % CALIBRATION_GROUPS for i, d in enumerate(docs)}
+        return [group[p.document] for p in passages], [group.get(t.document, -1) for t in turns]
+    order = sorted(range(len(passages)), key=lambda i: (passages[i].document, passages[i].start))
+    g = [0] * len(passages)
+    for rank, i in enumerate(order):
+        g[i] = rank * CALIBRATION_GROUPS // len(passages)
+    bounds = [(passages[i].document, passages[i].start) for i in order]
+    tg = []
+    for t in turns:
+        j = bisect_right(bounds, (t.document, t.start)) - 1
+        tg.append(g[order[max(j, 0)]])
+    return g, tg
+
+
+def calibrate_combiner(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, seed: int = 0,
+                       turns=None) -> Combiner:
+    """Fit the combination weights on out-of-group scores (groups of training documents or text)."""
+    from qualcode.nlp.display import is_back_channel
+
+    turns = [t for t in (turns or []) if t.codes and not is_back_channel(t.text)]
+    groups = calibration_groups(passages, turns)
+    if groups is None:
         return Combiner()
-    group = {d: i % CALIBRATION_GROUPS for i, d in enumerate(docs)}
+    pg, tg = groups
     X: list[list[float]] = []
     y: list[int] = []
     for g in range(CALIBRATION_GROUPS):
-        train = [p for p in passages if group[p.document] != g]
-        held = [p for p in passages if group[p.document] == g]
+        train = [p for p, pgi in zip(passages, pg) if pgi != g]
+        held = [p for p, pgi in zip(passages, pg) if pgi == g] + [t for t, tgi in zip(turns, tg) if tgi == g]
         models = Models(train_classifier(lang, train, min_examples, seed), build_index(train, examples),
                         code_counts(train), Combiner())
         for p, scored in zip(held, score_passages(models, held)):
