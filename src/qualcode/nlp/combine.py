@@ -37,12 +37,16 @@ def prior_of(count: int, max_count: int) -> float:
 class Combiner:
     def __init__(self, weights: dict | None = None, learned: bool = False, rows: int = 0):
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        self._bias = self.weights.get("bias", 0.0)
+        self._w = [self.weights.get(name, 0.0) for name in FEATURES]
         self.learned = learned
         self.rows = rows
 
     def logit(self, x: list[float]) -> float:
-        w = self.weights
-        return w.get("bias", 0.0) + sum(w.get(name, 0.0) * v for name, v in zip(FEATURES, x))
+        z = self._bias
+        for w, v in zip(self._w, x):
+            z += w * v
+        return z
 
     def score(self, x: list[float]) -> float:
         z = self.logit(x)

@@ -2,7 +2,7 @@
 ``qualcode suggest --evaluate`` (so what is measured is what is seen).
 
 - **Back-channel turns get nothing**: "Ja.", "Graag gedaan.", "Okay, thank you." — a passage whose
-  words are all back-channel words and fillers, or that has fewer than ``MIN_WORDS`` words.
+  words are all back-channel words and fillers (a short list, nl and en), or a single word.
 - **Evidence, not frequency**: a code is only shown with evidence in the passage itself (a keyword,
   a classifier probability of at least ``MIN_CLASSIFIER``, a resemblance of at least
   ``MIN_SIMILARITY``); a code that is merely often used is never shown on that alone.
@@ -18,7 +18,7 @@ import re
 TOP = 3
 MIN_SCORE = 0.15
 FLOOR = 0.04
-MIN_WORDS = 4
+MIN_WORDS = 2
 MIN_CLASSIFIER = 0.1
 MIN_SIMILARITY = 0.1
 

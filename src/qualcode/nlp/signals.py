@@ -40,19 +40,25 @@ class Models:
     classifier: object | None  # classifier.Classifier
     index: SimilarityIndex | None
     counts: dict[str, int]
-    combiner: Combiner
+    combiner: Combiner | None  # None: features only, no scores (while calibrating)
 
     @property
     def max_count(self) -> int:
         return max(self.counts.values(), default=0)
 
 
-def score_passages(models: Models, passages) -> list[list[Scored]]:
-    """For each prepared passage, every code with some evidence, best first."""
-    probs = models.classifier.predict([p.keys for p in passages]) if models.classifier else [{} for _ in passages]
+def score_passages(models: Models, passages, probs=None) -> list[list[Scored]]:
+    """For each prepared passage, every code with some evidence, best first. ``probs``: classifier
+    scores per passage given by the caller (out-of-group scores while calibrating)."""
+    if probs is None:
+        probs = models.classifier.predict([p.keys for p in passages]) if models.classifier \
+            else [{} for _ in passages]
     sim_all = models.index.match_many([p.keys for p in passages]) if models.index is not None \
         else [{} for _ in passages]
     out = []
+    max_count = models.max_count
+    priors = {code: prior_of(n, max_count) for code, n in models.counts.items()}
+    combiner = models.combiner
     for p, prob, sims in zip(passages, probs, sim_all):
         candidates = set(p.kw) | set(sims) | set(prob)
         scored = []
@@ -61,8 +67,8 @@ def score_passages(models: Models, passages) -> list[list[Scored]]:
             if kw is not None and not kw.score and not sim and clf is None:
                 continue  # only an exclusion term matched
             x = features(kw.score if kw else 0.0, clf, sim.best if sim else 0.0, sim.top_mean if sim else 0.0,
-                         prior_of(models.counts.get(code, 0), models.max_count))
-            score = models.combiner.score(x) * (kw.factor if kw else 1.0)
+                         priors.get(code, 0.0))
+            score = combiner.score(x) * (kw.factor if kw else 1.0) if combiner is not None else 0.0
             scored.append(Scored(code, score, x, kw, sim, clf))
         scored.sort(key=lambda s: (-s.score, s.code))
         out.append(scored)

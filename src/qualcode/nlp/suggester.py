@@ -41,6 +41,7 @@ from qualcode.nlp.training import build_index, code_counts, example_refs, fit_mo
 
 MODEL_NAME = "suggester"
 FORMAT = 2  # 2: the linear classifier (numpy archive) replaced spaCy textcat
+CALIBRATION_TURNS = 400  # coded respondent turns the score weights are calibrated on, besides coded spans
 RETRAIN_AFTER = 5  # new (or removed) human codings (or 5 %) before the stored model counts as stale
 
 
@@ -130,21 +131,28 @@ class Suggester:
             return None
         return self.train(project, recalibrate=False)
 
-    def train(self, project, recalibrate: bool = True) -> dict:
+    def train(self, project, recalibrate: bool = True, progress=None) -> dict:
         """Train on the current human codings and store the model in the project.
 
         With ``recalibrate=False`` the learned score weights are kept (only the classifier and the
         index are renewed) unless the coded passages grew by a quarter since they were learned:
         the weights are stable, and calibrating costs three extra classifier trainings.
+        ``progress(step, done, total)`` is called as the steps go by (for a progress bar).
         """
+        step = progress or (lambda what, done, total: None)
         with self._lock:
+            step("reading and analysing the coded passages", 0, 4)
             codings = human_codings(project)
             tree = project.tree()
             passages = self._passages(project, codings)
             keep = self.models.combiner
             calibrated_on = int(self.info.get("calibrated_passages", 0))
             reuse = not recalibrate and keep.learned and len(passages) <= 1.25 * calibrated_on
-            models, report = fit_models(self.nlp.lang, passages, self.examples, combiner=keep if reuse else None)
+            step("analysing coded turns for calibration", 1, 4)
+            turns = [] if reuse else self._calibration_turns(project, codings)
+            step("training the classifier and calibrating the score weights", 2, 4)
+            models, report = fit_models(self.nlp.lang, passages, self.examples, combiner=keep if reuse else None,
+                                        turns=turns)
             if reuse:
                 report["calibrated"] = "kept"
             info = {
@@ -156,23 +164,59 @@ class Suggester:
                 "combiner": models.combiner.to_info(), "train_seconds": report["seconds"], "report": report,
                 "calibrated_passages": calibrated_on if reuse else (len(passages) if models.combiner.learned else 0),
             }
+            step("storing the model in the project", 3, 4)
             project.save_model(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
             self.models, self.info = models, info
+            step("done", 4, 4)
             return dict(report, labels=info["labels"], counts=code_counts(passages), codings=len(codings),
                         weights=models.combiner.weights, trained_at=info["trained_at"])
 
+    def _calibration_turns(self, project, codings) -> list[Passage]:
+        """Coded respondent turns (at most ``CALIBRATION_TURNS``, spread evenly), each with the codes on
+        any part of it: the score weights are calibrated on whole turns as well as on coded spans."""
+        from qualcode.nlp.data import interviewer_cases
+
+        by_doc: dict[str, list] = {}
+        for c in codings:
+            by_doc.setdefault(c.document, []).append(c)
+        interviewers = interviewer_cases(project)
+        turns = []
+        for doc_uuid in sorted(by_doc):
+            doc = project.document(doc_uuid)
+            for t in respondent_turns(project, doc_uuid, interviewers):
+                gold = {c.code for c in by_doc[doc_uuid] if c.start < t.end and c.end > t.start and c.code in self.tree}
+                if gold and not display.is_back_channel(doc.text[t.start:t.end]):
+                    turns.append(Passage(doc_uuid, t.start, t.end, doc.text[t.start:t.end], gold))
+        step = max(1, -(-len(turns) // CALIBRATION_TURNS))
+        turns = turns[::step]
+        todo = []
+        for p in turns:
+            cached = self._keys.get((p.document, p.start, p.end, p.text))
+            if cached is None:
+                todo.append(p)
+            else:
+                p.keys, p.kw = cached
+        prepare(self.nlp, self.matcher, todo)
+        for p in todo:
+            self._keys[(p.document, p.start, p.end, p.text)] = (p.keys, p.kw)
+        return turns
+
     # -- suggesting ----------------------------------------------------------------------------------
     def suggest(self, text: str, start: int = 0, end: int | None = None, doc_uuid: str | None = None,
-                exclude_codes=(), top: int = display.TOP, min_score: float = display.MIN_SCORE,
-                floor: float | None = display.FLOOR) -> list[Suggestion]:
+                exclude_codes=(), top: int = display.TOP, min_score: float | None = None,
+                floor: float | None = None) -> list[Suggestion]:
         """Suggestions for ``text[start:end]`` (``text`` is the whole document's text), as shown to a
         coder: the display rule of :mod:`qualcode.nlp.display` (nothing for back-channel turns, only
-        codes with evidence in the passage, the best one even below ``min_score`` down to ``floor``)."""
+        codes with evidence in the passage, the best one even below ``min_score`` down to ``floor``).
+        ``min_score`` None: the default threshold with the default floor; a number: that threshold and
+        no floor unless ``floor`` is given too."""
         end = len(text) if end is None else end
         return self.suggest_many([(text, start, end, doc_uuid, exclude_codes)], top, min_score, floor)[0]
 
-    def suggest_many(self, items, top: int = display.TOP, min_score: float = display.MIN_SCORE,
-                     floor: float | None = display.FLOOR) -> list[list[Suggestion]]:
+    def suggest_many(self, items, top: int = display.TOP, min_score: float | None = None,
+                     floor: float | None = None) -> list[list[Suggestion]]:
+        if min_score is None:
+            min_score, floor = display.MIN_SCORE, display.FLOOR if floor is None else floor
         passages = [Passage(doc, s, e, text[s:e]) for text, s, e, doc, _ in items]
         prepare(self.nlp, self.matcher, passages)
         ranked = self.rank(passages)
@@ -187,7 +231,7 @@ class Suggester:
         return score_passages(self.models, passages)
 
     def suggest_document(self, project, doc_ref: str, unit: str = "turn", top: int = display.TOP,
-                         min_score: float = display.MIN_SCORE, floor: float | None = display.FLOOR) -> list[Suggestion]:
+                         min_score: float | None = None, floor: float | None = None) -> list[Suggestion]:
         """Suggestions per respondent turn (or sentence) of a document, skipping codes already there."""
         doc = project.document(doc_ref)
         items = []
@@ -228,9 +272,9 @@ class Suggester:
                           f"resembles {n} passage{'s' if n != 1 else ''} {_coded_by(s.sim.coders)}"))
         elif s.sim and s.sim.kind == "example" and s.sim.best >= display.MIN_SIMILARITY:
             parts.append((contrib["similarity_best"], "resembles the code's example quote"))
-        elif s.sim and s.sim.kind == "codebook" and s.sim.best >= display.MIN_SIMILARITY:
+        elif s.sim and s.sim.kind == "codebook" and s.sim.best >= display.MIN_SIMILARITY and not (s.kw and s.kw.terms):
             parts.append((contrib["similarity_best"], "matches the code's description in the codebook"))
-        elif s.sim and s.sim.best >= display.MIN_SIMILARITY:
+        elif s.sim and s.sim.kind == "coded" and s.sim.best >= display.MIN_SIMILARITY:
             parts.append((contrib["similarity_best"], f"some resemblance to coded passages ({s.sim.best:.2f})"))
         semantic = getattr(s, "semantic", None)
         if semantic is not None and semantic >= display.MIN_SIMILARITY:

@@ -6,7 +6,7 @@ import time
 from bisect import bisect_right
 from collections import Counter
 
-from qualcode.nlp.classifier import MIN_EXAMPLES, Classifier
+from qualcode.nlp.classifier import MIN_EXAMPLES, Classifier, cross_predict
 from qualcode.nlp.combine import MIN_PASSAGES, Combiner
 from qualcode.nlp.pipeline import text_keys
 from qualcode.nlp.signals import Models, score_passages
@@ -55,11 +55,13 @@ def fit_models(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, 
     span of 20 words and a turn of 200.
     """
     t0 = time.perf_counter()
+    classifier = None
     if combiner is None:
-        combiner = calibrate_combiner(lang, passages, examples, min_examples, seed, turns) if calibrate \
-            else Combiner()
+        combiner, classifier = calibrate_combiner(lang, passages, examples, min_examples, seed, turns,
+                                                  with_classifier=True) if calibrate else (Combiner(), None)
     t1 = time.perf_counter()
-    classifier = train_classifier(lang, passages, min_examples, seed)
+    if classifier is None:
+        classifier = train_classifier(lang, passages, min_examples, seed)
     models = Models(classifier, build_index(passages, examples), code_counts(passages), combiner)
     report = {
         "passages": len(passages),
@@ -94,27 +96,40 @@ def calibration_groups(passages, turns=()) -> tuple[list[int], list[int]] | None
     return g, tg
 
 
-def calibrate_combiner(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, seed: int = 0,
-                       turns=None) -> Combiner:
-    """Fit the combination weights on out-of-group scores (groups of training documents or text)."""
+def calibrate_combiner(lang: str, passages, examples_refs, min_examples: int = MIN_EXAMPLES, seed: int = 0,
+                       turns=None, with_classifier: bool = False):
+    """Fit the combination weights on out-of-group scores (groups of training documents or text).
+
+    With ``with_classifier``, returns (combiner, the classifier trained on every passage, or None when
+    no calibration was possible): both come from one Gram matrix."""
+    combiner, classifier = _calibrate(passages, examples_refs, min_examples, turns)
+    return (combiner, classifier) if with_classifier else combiner
+
+
+def _calibrate(passages, examples_refs, min_examples, turns):
     from qualcode.nlp.display import is_back_channel
 
     turns = [t for t in (turns or []) if t.codes and not is_back_channel(t.text)]
     groups = calibration_groups(passages, turns)
     if groups is None:
-        return Combiner()
+        return Combiner(), None
     pg, tg = groups
     X: list[list[float]] = []
     y: list[int] = []
+    examples = [(p.keys, p.codes) for p in passages]
+    probs, turn_probs, classifier = cross_predict(examples, pg, [t.keys for t in turns], tg, min_examples,
+                                                  full=True)
     for g in range(CALIBRATION_GROUPS):
         train = [p for p, pgi in zip(passages, pg) if pgi != g]
-        held = [p for p, pgi in zip(passages, pg) if pgi == g] + [t for t, tgi in zip(turns, tg) if tgi == g]
-        models = Models(train_classifier(lang, train, min_examples, seed), build_index(train, examples),
-                        code_counts(train), Combiner())
-        for p, scored in zip(held, score_passages(models, held)):
+        held_ix = [i for i, pgi in enumerate(pg) if pgi == g]
+        turn_ix = [i for i, tgi in enumerate(tg) if tgi == g]
+        held = [passages[i] for i in held_ix] + [turns[i] for i in turn_ix]
+        held_probs = [probs[i] for i in held_ix] + [turn_probs[i] for i in turn_ix]
+        models = Models(None, build_index(train, examples_refs), code_counts(train), None)
+        for p, scored in zip(held, score_passages(models, held, probs=held_probs)):
             for s in scored:
                 X.append(s.x)
                 y.append(int(s.code in p.codes))
     if not X or sum(y) < 5 or sum(y) == len(y):
-        return Combiner()
-    return Combiner.fit(X, y)
+        return Combiner(), classifier
+    return Combiner.fit(X, y), classifier
