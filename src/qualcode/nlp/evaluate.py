@@ -109,12 +109,14 @@ def _turn_units(project, doc_uuid: str, text: str, codings, interviewers) -> lis
 
 def evaluate(project, folds: int = 5, coder: str | None = None, model: str | None = None,
              progress=lambda done, total: None, seed: int = 0, fold_by: str = "auto",
-             cold_start: bool = True) -> dict:
+             cold_start: bool = True, rankings: dict | None = None) -> dict:
     """Cross-validated figures of what the coder is shown, beside two baselines (see measure.py).
 
     ``fold_by``: "document" (each document held out whole), "block" (each coded document's turns cut
     into ``folds`` contiguous blocks: for studies with fewer documents than folds) or "auto" (documents
-    when there are at least ``folds`` coded documents, else blocks).
+    when there are at least ``folds`` coded documents, else blocks). ``rankings``: a dict to fill with
+    each unit's full ranking, for studying the display rule: kind -> list of (text, gold, [(code, score,
+    has evidence)]).
     """
     from qualcode.nlp import display
     from qualcode.nlp.data import human_codings, interviewer_cases
@@ -196,6 +198,9 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
                 u = units[i]
                 back = display.is_back_channel(u.text)
                 shown[kind]["suggester"][i] = show(scored, u)
+                if rankings is not None:
+                    rankings.setdefault(kind, {})[i] = (u.text, set(u.codes),
+                                                        [(x.code, x.score, display.has_evidence(x)) for x in scored])
                 shown[kind]["keyword_baseline"][i] = [] if back else keyword_ranking(u, order)[:display.TOP]
                 shown[kind]["majority_baseline"][i] = [] if back else common
                 shown_theme[kind]["majority_baseline"][i] = [] if back else common_themes

@@ -140,7 +140,7 @@ class KeywordMatcher:
 
     def match(self, doc, start_char: int = 0, end_char: int | None = None) -> dict[str, KeywordHit]:
         """Keyword evidence per code for the part ``[start_char, end_char)`` of an analysed doc."""
-        end_char = len(doc.text) if end_char is None else end_char
+        end_char = (1 << 62) if end_char is None else end_char  # doc.text would rebuild the text
         found: dict[str, set[str]] = {}
         excluded: dict[str, set[str]] = {}
         for matcher in self.matchers:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from qualcode.nlp.combine import Combiner, features, prior_of
 from qualcode.nlp.keywords import KeywordHit, KeywordMatcher
 from qualcode.nlp.pipeline import analyse, doc_keys
 from qualcode.nlp.similarity import SimilarityHit, SimilarityIndex
+
+
+MIN_CLASSIFIER_HIT = 0.05  # a classifier score below this makes no candidate on its own
+PER_SIGNAL = 12  # candidates per passage from each of similarity and the classifier (all keyword hits)
 
 
 @dataclass
@@ -53,26 +58,32 @@ def score_passages(models: Models, passages, probs=None) -> list[list[Scored]]:
     if probs is None:
         probs = models.classifier.predict([p.keys for p in passages]) if models.classifier \
             else [{} for _ in passages]
-    sim_all = models.index.match_many([p.keys for p in passages]) if models.index is not None \
+    sim_all = models.index.match_many([p.keys for p in passages], PER_SIGNAL) if models.index is not None \
         else [{} for _ in passages]
-    out = []
     max_count = models.max_count
     priors = {code: prior_of(n, max_count) for code, n in models.counts.items()}
-    combiner = models.combiner
+    rows: list[list[float]] = []
+    factors: list[float] = []
+    pending: list[list[Scored]] = []
     for p, prob, sims in zip(passages, probs, sim_all):
-        candidates = set(p.kw) | set(sims) | set(prob)
         scored = []
-        for code in candidates:
+        likely = heapq.nlargest(PER_SIGNAL, (c for c, v in prob.items() if v >= MIN_CLASSIFIER_HIT), key=prob.get)
+        for code in set(p.kw) | set(sims) | set(likely):
             kw, sim, clf = p.kw.get(code), sims.get(code), prob.get(code)
             if kw is not None and not kw.score and not sim and clf is None:
                 continue  # only an exclusion term matched
             x = features(kw.score if kw else 0.0, clf, sim.best if sim else 0.0, sim.top_mean if sim else 0.0,
                          priors.get(code, 0.0))
-            score = combiner.score(x) * (kw.factor if kw else 1.0) if combiner is not None else 0.0
-            scored.append(Scored(code, score, x, kw, sim, clf))
+            rows.append(x)
+            factors.append(kw.factor if kw else 1.0)
+            scored.append(Scored(code, 0.0, x, kw, sim, clf))
+        pending.append(scored)
+    if models.combiner is not None and rows:
+        for s, value in zip((s for group in pending for s in group), models.combiner.score_many(rows, factors)):
+            s.score = value
+    for scored in pending:
         scored.sort(key=lambda s: (-s.score, s.code))
-        out.append(scored)
-    return out
+    return pending
 
 
 def keyword_ranking(passage, order: dict[str, int]) -> list[str]:

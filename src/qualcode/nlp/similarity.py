@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 RESEMBLES = 0.2
+MIN_HIT = 0.05  # a best cosine below this is no evidence (and not worth a candidate)
 TOP_K = 3
 
 
@@ -96,26 +97,46 @@ class SimilarityIndex:
     def match(self, keys: list[str]) -> dict[str, SimilarityHit]:
         return self.match_many([keys])[0]
 
-    def match_many(self, keys_list) -> list[dict[str, SimilarityHit]]:
+    def match_many(self, keys_list, limit: int | None = None) -> list[dict[str, SimilarityHit]]:
+        """Per passage, the codes whose references it resembles (best cosine at least ``MIN_HIT``);
+        with ``limit``, only the ``limit`` codes it resembles most."""
         import numpy as np
 
         cos = self.cosines_many(keys_list)
-        out: list[dict[str, SimilarityHit]] = [{} for _ in keys_list]
-        for code, cols in self.by_code.items():
+        n = len(keys_list)
+        codes = list(self.by_code)
+        if not n or not codes:
+            return [{} for _ in keys_list]
+        best = np.zeros((n, len(codes)))
+        best_ref = np.zeros((n, len(codes)), dtype=np.int64)
+        top_mean = np.zeros((n, len(codes)))
+        counts = np.zeros((n, len(codes)), dtype=np.int64)
+        rows = np.arange(n)
+        for j, code in enumerate(codes):
+            cols = self.by_code[code]
             sub = cos[:, cols]
-            best_at = sub.argmax(axis=1)
-            best = sub[np.arange(len(sub)), best_at]
+            at = sub.argmax(axis=1)
+            best[:, j] = sub[rows, at]
+            best_ref[:, j] = cols[at]
             k = min(TOP_K, sub.shape[1])
             top = -np.partition(-sub, k - 1, axis=1)[:, :k] if k < sub.shape[1] else sub
-            top_mean = top.sum(axis=1) / TOP_K
-            resembles = (sub >= RESEMBLES) & self.coded[cols]
-            counts = resembles.sum(axis=1)
-            for r in np.nonzero(best > 0)[0]:
-                ref = int(cols[best_at[r]])
+            top_mean[:, j] = top.sum(axis=1) / TOP_K
+            counts[:, j] = ((sub >= RESEMBLES) & self.coded[cols]).sum(axis=1)
+        out: list[dict[str, SimilarityHit]] = []
+        for r in range(n):
+            picks = np.nonzero(best[r] >= MIN_HIT)[0]
+            if limit is not None and len(picks) > limit:
+                picks = picks[np.argpartition(-best[r, picks], limit - 1)[:limit]]
+            hits = {}
+            for j in picks.tolist():
+                code, ref = codes[j], int(best_ref[r, j])
                 who: tuple = ()
-                if counts[r]:
-                    who = tuple(sorted({c for j in cols[resembles[r]] for c in self.coders[j]}))
-                out[r][code] = SimilarityHit(code=code, best=min(1.0, float(best[r])),
-                                             top_mean=min(1.0, float(top_mean[r])), resembling=int(counts[r]),
-                                             example=self.kinds[ref] == "example", kind=self.kinds[ref], coders=who)
+                if counts[r, j]:
+                    cols = self.by_code[code]
+                    near = cols[(cos[r, cols] >= RESEMBLES) & self.coded[cols]]
+                    who = tuple(sorted({c for i in near.tolist() for c in self.coders[i]}))
+                hits[code] = SimilarityHit(code=code, best=min(1.0, float(best[r, j])),
+                                           top_mean=min(1.0, float(top_mean[r, j])), resembling=int(counts[r, j]),
+                                           example=self.kinds[ref] == "example", kind=self.kinds[ref], coders=who)
+            out.append(hits)
         return out
