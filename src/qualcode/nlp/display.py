@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 TOP = 3
-MIN_SCORE = 0.15
-FLOOR = 0.04
+MIN_SCORE = 0.05
+FLOOR = 0.02
 MIN_WORDS = 2
 MIN_CLASSIFIER = 0.1
 MIN_SIMILARITY = 0.1

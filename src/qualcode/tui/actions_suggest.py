@@ -26,8 +26,9 @@ from qualcode.tui.suggest_book import Shown, SuggestionBook
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.workspace import close_reader, open_project, retry_locked
 
-TOP = 3  # suggestions in the panel
-PANEL_MIN = 0.15  # below this a suggestion is mostly how often the code is used: left out
+TOP = 3  # suggestions in the panel (= qualcode.nlp.display.TOP; not imported here: it would load the nlp package
+# at start-up). Suggester.suggest applies the display rule shared with `qualcode suggest` and --evaluate.
+PANEL_MIN = 0.0  # that rule already applies the threshold and the floor
 MARK_MIN = 0.3  # gutter marks: turns with a suggestion at least this likely
 RETRAIN_EVERY = 10  # human codings (added or removed) in this session before retrain_if_stale runs
 DEBOUNCE = 0.15  # seconds the cursor rests before suggestions are asked for
