@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import math
 
-FEATURES = ("keyword", "classifier", "has_classifier", "similarity_best", "similarity_top", "prior")
+FEATURES = ("keyword", "classifier", "has_classifier", "similarity_best", "similarity_top", "prior",
+            "semantic", "semantic_coded", "has_semantic")
 DEFAULT_WEIGHTS = {"bias": -3.0, "keyword": 3.5, "classifier": 4.0, "has_classifier": 0.0,
-                   "similarity_best": 2.0, "similarity_top": 2.0, "prior": 0.5}
+                   "similarity_best": 2.0, "similarity_top": 2.0, "prior": 0.5,
+                   "semantic": 3.0, "semantic_coded": 1.5, "has_semantic": 0.0}
 MIN_PASSAGES = 40
 L2 = 1.0
 
 
-def features(kw: float, clf: float | None, sim_best: float, sim_top: float, prior: float) -> list[float]:
-    return [kw, clf or 0.0, 1.0 if clf is not None else 0.0, sim_best, sim_top, prior]
+def features(kw: float, clf: float | None, sim_best: float, sim_top: float, prior: float,
+             semantic: float | None = None, semantic_coded: float = 0.0) -> list[float]:
+    return [kw, clf or 0.0, 1.0 if clf is not None else 0.0, sim_best, sim_top, prior,
+            semantic or 0.0, semantic_coded or 0.0, 1.0 if semantic is not None else 0.0]
 
 
 def prior_of(count: int, max_count: int) -> float:

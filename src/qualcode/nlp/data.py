@@ -17,6 +17,7 @@ class Passage:
     keys: list[str] = field(default_factory=list)
     kw: dict = field(default_factory=dict)  # code -> KeywordHit, filled by signals.prepare
     coders: set[str] = field(default_factory=set)  # who put the codes on it
+    vec: object = None  # its sentence embedding (numpy), when the semantic signal is on and it is computed
 
 
 def human_codings(project, coder: str | None = None) -> list:

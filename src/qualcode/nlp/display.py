@@ -5,7 +5,7 @@
   words are all back-channel words and fillers (a short list, nl and en), or a single word.
 - **Evidence, not frequency**: a code is only shown with evidence in the passage itself (a keyword,
   a classifier probability of at least ``MIN_CLASSIFIER``, a resemblance of at least
-  ``MIN_SIMILARITY``); a code that is merely often used is never shown on that alone.
+  ``MIN_SIMILARITY``, a closeness in meaning of at least ``MIN_SEMANTIC``); a code that is merely often used is never shown on that alone.
 - **Top ``TOP`` by score at or above ``MIN_SCORE``**, and a floor: when nothing reaches it, the best
   candidate is still shown when it scores at least ``FLOOR`` — a substantive turn is rarely left
   empty, and a weak suggestion says so by its score.
@@ -21,6 +21,7 @@ FLOOR = 0.02
 MIN_WORDS = 2
 MIN_CLASSIFIER = 0.1
 MIN_SIMILARITY = 0.1
+MIN_SEMANTIC = 0.5  # relative closeness in meaning (1 = the closest code; see semantic.py)
 
 BACK_CHANNEL = {
     # nl
@@ -56,7 +57,8 @@ def has_evidence(scored) -> bool:
         return True
     if scored.sim is not None and scored.sim.best >= MIN_SIMILARITY:
         return True
-    return bool(getattr(scored, "semantic", None)) and scored.semantic >= MIN_SIMILARITY
+    semantic = getattr(scored, "semantic", None) or 0.0
+    return max(semantic, getattr(scored, "semantic_coded", 0.0) or 0.0) >= MIN_SEMANTIC
 
 
 def shown(scored: list, text: str, exclude=(), top: int = TOP, min_score: float = MIN_SCORE,

@@ -109,20 +109,23 @@ def _turn_units(project, doc_uuid: str, text: str, codings, interviewers) -> lis
 
 def evaluate(project, folds: int = 5, coder: str | None = None, model: str | None = None,
              progress=lambda done, total: None, seed: int = 0, fold_by: str = "auto",
-             cold_start: bool = True, rankings: dict | None = None) -> dict:
+             cold_start: bool = True, rankings: dict | None = None, semantic: bool = True,
+             embed_progress=None) -> dict:
     """Cross-validated figures of what the coder is shown, beside two baselines (see measure.py).
 
     ``fold_by``: "document" (each document held out whole), "block" (each coded document's turns cut
     into ``folds`` contiguous blocks: for studies with fewer documents than folds) or "auto" (documents
     when there are at least ``folds`` coded documents, else blocks). ``rankings``: a dict to fill with
     each unit's full ranking, for studying the display rule: kind -> list of (text, gold, [(code, score,
-    has evidence)]).
+    has evidence)]). ``semantic``: use sentence embeddings when their package is installed (vectors
+    missing from the project are computed and kept: minutes the first time; ``embed_progress(done, total)``).
     """
     from qualcode.nlp import display
     from qualcode.nlp.data import human_codings, interviewer_cases
     from qualcode.nlp.measure import majority, per_code, shown_metrics, to_themes
     from qualcode.nlp.signals import Models
-    from qualcode.nlp.training import build_index
+    from qualcode.nlp import semantic as sem
+    from qualcode.nlp.training import build_index, build_semantic
     from qualcode.nlp.combine import Combiner
 
     t0 = time.perf_counter()
@@ -170,6 +173,15 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
     if fold_by == "document":
         span_fold = {i: doc_fold[p.document] for i, p in enumerate(passages)}
     prepare(nlp, matcher, passages + turns)
+    emb = sem.embedder() if semantic else None
+    described = None
+    if emb is not None:
+        described = sem.description_vectors(project, tree, emb) or None
+        found = sem.vectors(project, [u.text for u in passages + turns if not display.is_back_channel(u.text)],
+                            emb, progress=embed_progress)
+        for u in passages + turns:
+            u.vec = found.get(u.text)
+    result["semantic"] = emb.name if emb is not None else None
     order = {c.uuid: i for i, c in enumerate(tree)}
     theme = {c.uuid: tree.theme(c.uuid).uuid for c in tree}
     kinds = {"spans": (passages, [span_fold[i] for i in range(len(passages))]), "turns": (turns, fold_of_turn)}
@@ -182,14 +194,14 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
         return [s.code for s in display.shown(scored, unit.text)]
 
     if cold_start:  # nothing coded yet: the codebook's own text is all there is
-        models = Models(None, build_index([], examples), {}, Combiner())
+        models = Models(None, build_index([], examples), {}, Combiner(), build_semantic([], described))
         for kind, (units, _) in kinds.items():
             for i, scored in enumerate(score_passages(models, units)):
                 cold[kind][i] = show(scored, units[i])
     for f in range(folds):
         train = [p for i, p in enumerate(passages) if span_fold[i] != f]
         train_turns = [u for u, uf in zip(turns, fold_of_turn) if uf != f]
-        models, _ = fit_models(nlp.lang, train, examples, seed=seed, turns=train_turns)
+        models, _ = fit_models(nlp.lang, train, examples, seed=seed, turns=train_turns, described=described)
         common = majority([p.codes for p in train])
         common_themes = majority([set(to_themes(p.codes, theme)) for p in train])
         for kind, (units, unit_folds) in kinds.items():

@@ -23,6 +23,8 @@ class Scored:
     kw: KeywordHit | None = None
     sim: SimilarityHit | None = None
     clf: float | None = None
+    semantic: float | None = None  # closeness in meaning to the code's description (None: signal off)
+    semantic_coded: float = 0.0  # ... and to the passages coded with it
 
     @property
     def keyword_score(self) -> float:
@@ -46,6 +48,7 @@ class Models:
     index: SimilarityIndex | None
     counts: dict[str, int]
     combiner: Combiner | None  # None: features only, no scores (while calibrating)
+    semantic: object | None = None  # semantic.SemanticIndex, when that signal is on
 
     @property
     def max_count(self) -> int:
@@ -60,23 +63,27 @@ def score_passages(models: Models, passages, probs=None) -> list[list[Scored]]:
             else [{} for _ in passages]
     sim_all = models.index.match_many([p.keys for p in passages], PER_SIGNAL) if models.index is not None \
         else [{} for _ in passages]
+    sem_all = models.semantic.match_many([p.vec for p in passages], PER_SIGNAL) if models.semantic is not None \
+        else [{} for _ in passages]
     max_count = models.max_count
     priors = {code: prior_of(n, max_count) for code, n in models.counts.items()}
     rows: list[list[float]] = []
     factors: list[float] = []
     pending: list[list[Scored]] = []
-    for p, prob, sims in zip(passages, probs, sim_all):
+    for p, prob, sims, sem in zip(passages, probs, sim_all, sem_all):
+        on = p.vec is not None and models.semantic is not None
         scored = []
         likely = heapq.nlargest(PER_SIGNAL, (c for c, v in prob.items() if v >= MIN_CLASSIFIER_HIT), key=prob.get)
-        for code in set(p.kw) | set(sims) | set(likely):
+        for code in set(p.kw) | set(sims) | set(likely) | set(sem):
             kw, sim, clf = p.kw.get(code), sims.get(code), prob.get(code)
-            if kw is not None and not kw.score and not sim and clf is None:
+            if kw is not None and not kw.score and not sim and clf is None and code not in sem:
                 continue  # only an exclusion term matched
+            s_desc, s_coded = sem.get(code, (0.0, 0.0)) if on else (None, 0.0)
             x = features(kw.score if kw else 0.0, clf, sim.best if sim else 0.0, sim.top_mean if sim else 0.0,
-                         priors.get(code, 0.0))
+                         priors.get(code, 0.0), s_desc, s_coded)
             rows.append(x)
             factors.append(kw.factor if kw else 1.0)
-            scored.append(Scored(code, 0.0, x, kw, sim, clf))
+            scored.append(Scored(code, 0.0, x, kw, sim, clf, s_desc, s_coded))
         pending.append(scored)
     if models.combiner is not None and rows:
         for s, value in zip((s for group in pending for s in group), models.combiner.score_many(rows, factors)):

@@ -37,7 +37,7 @@ from qualcode.nlp.data import Passage, coded_passages, fingerprint, human_coding
 from qualcode.nlp.keywords import KeywordMatcher
 from qualcode.nlp.pipeline import analyse, load_pipeline, pipeline_name, resolve_model
 from qualcode.nlp.signals import Models, Scored, prepare, score_passages
-from qualcode.nlp.training import build_index, code_counts, example_refs, fit_models
+from qualcode.nlp.training import build_index, build_semantic, code_counts, example_refs, fit_models
 
 MODEL_NAME = "suggester"
 FORMAT = 2  # 2: the linear classifier (numpy archive) replaced spaCy textcat
@@ -71,16 +71,27 @@ class Suggester:
         self.info = info or {}
         self._keys: dict[tuple, tuple] = {}  # passage -> (keys, keyword hits), analysed once
         self._lock = threading.Lock()
+        self.embedder = None  # semantic.Embedder when the semantic signal is on
+        self.described: dict | None = None  # code -> description vectors
+        self._vecs: dict[str, object] = {}  # text -> sentence embedding (from the project or computed)
 
     # -- loading -------------------------------------------------------------------------------
     @classmethod
-    def load(cls, project, model: str | None = None, nlp=None) -> "Suggester":
-        """Pipeline, keyword matcher, stored classifier (when current) and similarity index."""
+    def load(cls, project, model: str | None = None, nlp=None, semantic: bool = True) -> "Suggester":
+        """Pipeline, keyword matcher, stored classifier (when current), similarity index and, when its
+        package is installed (and ``semantic``), the embedding model with the codes' description vectors
+        (computed here the first time: a few seconds; then read from the project)."""
         nlp = nlp or load_pipeline(project.language, resolve_model(project, model))
         tree = project.tree()
         matcher = KeywordMatcher(nlp, tree)
         examples = example_refs(nlp, tree)
         suggester = cls(nlp, tree, matcher, Models(None, None, {}, Combiner()), examples)
+        if semantic:
+            from qualcode.nlp import semantic as sem
+
+            suggester.embedder = sem.embedder()
+            if suggester.embedder is not None:
+                suggester.described = sem.description_vectors(project, tree, suggester.embedder) or None
         stored = project.load_model(MODEL_NAME)
         if stored:
             data, info = stored
@@ -89,6 +100,8 @@ class Suggester:
                 labels = [lab for lab in info.get("labels", []) if lab in tree]
                 classifier = Classifier.from_bytes(nlp.lang, data, info) if data and labels == info["labels"] else None
                 suggester.models = Models(classifier, None, {}, Combiner.from_info(info.get("combiner")))
+                if info.get("semantic") != (suggester.embedder.name if suggester.embedder else None):
+                    info = dict(info, fingerprint=None)  # weights learned with(out) meaning: retrain when asked
                 suggester.info = info
         suggester.refresh(project)
         return suggester
@@ -96,9 +109,50 @@ class Suggester:
     def refresh(self, project) -> None:
         """Re-read the human codings into the similarity index and code counts (no retraining)."""
         passages = self._passages(project)
+        self._attach(project, passages)
         models = self.models
         self.models = Models(models.classifier, build_index(passages, self.examples), code_counts(passages),
-                             models.combiner)
+                             models.combiner, build_semantic(passages, self.described))
+
+    # -- the semantic signal -------------------------------------------------------------------------
+    @property
+    def semantic_status(self) -> str:
+        from qualcode.nlp import semantic as sem
+
+        return sem.status()
+
+    def _attach(self, project, passages, compute: bool = False, progress=None) -> None:
+        """Fill each passage's ``vec`` from memory, else from the project (``compute``: embed the rest)."""
+        if self.embedder is None:
+            return
+        todo = [p.text for p in passages if p.text not in self._vecs]
+        if todo and project is not None:
+            from qualcode.nlp import semantic as sem
+
+            self._vecs.update(sem.vectors(project, todo, self.embedder, compute, progress))
+        for p in passages:
+            p.vec = self._vecs.get(p.text)
+
+    def embed_pending(self, project, doc_uuids=None, progress=None) -> int:
+        """Compute and store the embeddings still missing: respondent turns (of ``doc_uuids``, default
+        every document) and coded passages; then refresh. Slow (tens of seconds per 10,000 words on two
+        cores): run it in the background. Returns how many texts have a vector."""
+        if self.embedder is None:
+            return 0
+        from qualcode.nlp.data import interviewer_cases
+
+        interviewers = interviewer_cases(project)
+        docs = doc_uuids if doc_uuids is not None else [d.uuid for d in project.documents()]
+        items = []
+        for d in docs:
+            doc = project.document(d)
+            items += [Passage(d, t.start, t.end, doc.text[t.start:t.end])
+                      for t in respondent_turns(project, d, interviewers)
+                      if not display.is_back_channel(doc.text[t.start:t.end])]
+        items += coded_passages(project)
+        self._attach(project, items, compute=True, progress=progress)
+        self.refresh(project)
+        return sum(1 for p in items if p.vec is not None)
 
     def _passages(self, project, codings=None) -> list[Passage]:
         passages = coded_passages(project, codings=codings)
@@ -131,13 +185,14 @@ class Suggester:
             return None
         return self.train(project, recalibrate=False)
 
-    def train(self, project, recalibrate: bool = True, progress=None) -> dict:
+    def train(self, project, recalibrate: bool = True, progress=None, embed: bool = False) -> dict:
         """Train on the current human codings and store the model in the project.
 
         With ``recalibrate=False`` the learned score weights are kept (only the classifier and the
         index are renewed) unless the coded passages grew by a quarter since they were learned:
         the weights are stable, and calibrating costs three extra classifier trainings.
         ``progress(step, done, total)`` is called as the steps go by (for a progress bar).
+        ``embed``: compute missing embeddings of the coded passages first (else those stored are used).
         """
         step = progress or (lambda what, done, total: None)
         with self._lock:
@@ -150,9 +205,10 @@ class Suggester:
             reuse = not recalibrate and keep.learned and len(passages) <= 1.25 * calibrated_on
             step("analysing coded turns for calibration", 1, 4)
             turns = [] if reuse else self._calibration_turns(project, codings)
+            self._attach(project, passages + turns, compute=embed)
             step("training the classifier and calibrating the score weights", 2, 4)
             models, report = fit_models(self.nlp.lang, passages, self.examples, combiner=keep if reuse else None,
-                                        turns=turns)
+                                        turns=turns, described=self.described)
             if reuse:
                 report["calibrated"] = "kept"
             info = {
@@ -163,6 +219,7 @@ class Suggester:
                 "codings": len(codings), "fingerprint": fingerprint(codings, tree),
                 "combiner": models.combiner.to_info(), "train_seconds": report["seconds"], "report": report,
                 "calibrated_passages": calibrated_on if reuse else (len(passages) if models.combiner.learned else 0),
+                "semantic": self.embedder.name if self.embedder is not None else None,
             }
             step("storing the model in the project", 3, 4)
             project.save_model(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
@@ -219,6 +276,7 @@ class Suggester:
             min_score, floor = display.MIN_SCORE, display.FLOOR if floor is None else floor
         passages = [Passage(doc, s, e, text[s:e]) for text, s, e, doc, _ in items]
         prepare(self.nlp, self.matcher, passages)
+        self._attach(None, passages)  # only vectors already at hand: suggesting never waits for the model
         ranked = self.rank(passages)
         out = []
         for (_, _, _, _, exclude), p, scored in zip(items, passages, ranked):
@@ -246,6 +304,7 @@ class Suggester:
         for s, e in spans:
             on_span = {c.code for c in codings if c.start < e and c.end > s}
             items.append((doc.text, s, e, doc.uuid, on_span))
+        self._attach(project, [Passage(doc.uuid, s, e, doc.text[s:e]) for s, e in spans])  # stored vectors
         return [sug for group in self.suggest_many(items, top, min_score, floor) for sug in group]
 
     def _suggestion(self, p: Passage, s: Scored) -> Suggestion:

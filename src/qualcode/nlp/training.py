@@ -37,6 +37,15 @@ def build_index(passages, examples) -> SimilarityIndex | None:
     return SimilarityIndex(refs) if refs else None
 
 
+def build_semantic(passages, described):
+    """The semantic index (code descriptions + the coded passages' vectors), or None when that signal is off."""
+    if not described:
+        return None
+    from qualcode.nlp.semantic import SemanticIndex
+
+    return SemanticIndex(described, [(p.vec, set(p.codes)) for p in passages if p.vec is not None])
+
+
 def code_counts(passages) -> dict[str, int]:
     return dict(Counter(code for p in passages for code in p.codes))
 
@@ -46,23 +55,27 @@ def train_classifier(lang: str, passages, min_examples: int = MIN_EXAMPLES, seed
 
 
 def fit_models(lang: str, passages, examples, min_examples: int = MIN_EXAMPLES, calibrate: bool = True,
-               seed: int = 0, combiner: Combiner | None = None, turns=None) -> tuple[Models, dict]:
+               seed: int = 0, combiner: Combiner | None = None, turns=None,
+               described: dict | None = None) -> tuple[Models, dict]:
     """Train everything on ``passages`` (prepared: keys and keyword hits filled). Returns (models, report).
 
     ``combiner``: keep these score weights instead of calibrating again (the classifier is retrained).
     ``turns``: respondent turns of the training documents (prepared; ``codes`` = the codes on any part
     of the turn): the score weights are calibrated on them too, so a score means the same for a coded
-    span of 20 words and a turn of 200.
+    span of 20 words and a turn of 200. ``described``: code -> description vectors, when the semantic
+    signal is on (the passages' ``vec`` filled where computed).
     """
     t0 = time.perf_counter()
     classifier = None
     if combiner is None:
         combiner, classifier = calibrate_combiner(lang, passages, examples, min_examples, seed, turns,
-                                                  with_classifier=True) if calibrate else (Combiner(), None)
+                                                  with_classifier=True, described=described) \
+            if calibrate else (Combiner(), None)
     t1 = time.perf_counter()
     if classifier is None:
         classifier = train_classifier(lang, passages, min_examples, seed)
-    models = Models(classifier, build_index(passages, examples), code_counts(passages), combiner)
+    models = Models(classifier, build_index(passages, examples), code_counts(passages), combiner,
+                    build_semantic(passages, described))
     report = {
         "passages": len(passages),
         "documents": len({p.document for p in passages}),
@@ -97,16 +110,16 @@ def calibration_groups(passages, turns=()) -> tuple[list[int], list[int]] | None
 
 
 def calibrate_combiner(lang: str, passages, examples_refs, min_examples: int = MIN_EXAMPLES, seed: int = 0,
-                       turns=None, with_classifier: bool = False):
+                       turns=None, with_classifier: bool = False, described: dict | None = None):
     """Fit the combination weights on out-of-group scores (groups of training documents or text).
 
     With ``with_classifier``, returns (combiner, the classifier trained on every passage, or None when
     no calibration was possible): both come from one Gram matrix."""
-    combiner, classifier = _calibrate(passages, examples_refs, min_examples, turns)
+    combiner, classifier = _calibrate(passages, examples_refs, min_examples, turns, described)
     return (combiner, classifier) if with_classifier else combiner
 
 
-def _calibrate(passages, examples_refs, min_examples, turns):
+def _calibrate(passages, examples_refs, min_examples, turns, described=None):
     from qualcode.nlp.display import is_back_channel
 
     turns = [t for t in (turns or []) if t.codes and not is_back_channel(t.text)]
@@ -125,7 +138,8 @@ def _calibrate(passages, examples_refs, min_examples, turns):
         turn_ix = [i for i, tgi in enumerate(tg) if tgi == g]
         held = [passages[i] for i in held_ix] + [turns[i] for i in turn_ix]
         held_probs = [probs[i] for i in held_ix] + [turn_probs[i] for i in turn_ix]
-        models = Models(None, build_index(train, examples_refs), code_counts(train), None)
+        models = Models(None, build_index(train, examples_refs), code_counts(train), None,
+                        build_semantic(train, described))
         for p, scored in zip(held, score_passages(models, held, probs=held_probs)):
             for s in scored:
                 X.append(s.x)

@@ -107,7 +107,15 @@ def _m4_history_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
+def _m5_embeddings(db: sqlite_utils.Database) -> None:
+    """Sentence embeddings of passages (turns, coded spans, code descriptions), computed once in the
+    background and kept with the project: keyed by the embedding model and a hash of the text."""
+    from qualcode.store.embeddings import EMBEDDINGS_TABLE
+
+    db.execute(EMBEDDINGS_TABLE)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_embeddings]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -32,6 +32,16 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
         self.path = Path(path)
         self.coder = coder
         self._tree: CodeTree | None = None
+        self._embeddings = None
+
+    @property
+    def embeddings(self):
+        """Sentence embeddings kept in the project (:class:`qualcode.store.embeddings.Embeddings`)."""
+        if self._embeddings is None:
+            from qualcode.store.embeddings import Embeddings
+
+            self._embeddings = Embeddings(self)
+        return self._embeddings
 
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod
