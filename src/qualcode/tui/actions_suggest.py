@@ -92,6 +92,39 @@ class SuggestActions:
         self.load_marks()
         self.retrain()  # only does something when the stored model is out of date
 
+    def embed_in_background(self) -> None:
+        """Sentence embeddings of the open document's turns and of the coded passages, computed once
+        (kept in the project) in a daemon thread: no key waits for them; the panel improves when done."""
+        if getattr(self.suggester, "embedder", None) is None or self.ws is None or self.ws.doc is None:
+            return
+        done = self.__dict__.setdefault("_embedded_docs", set())
+        if (id(self.suggester), self.ws.doc.uuid) in done:
+            return
+        done.add((id(self.suggester), self.ws.doc.uuid))
+        threading.Thread(target=self._embed_job, args=(self.suggester, self.ws.doc.uuid), daemon=True,
+                         name="qualcode-embed").start()
+
+    def _embed_job(self, suggester, doc_uuid: str) -> None:
+        try:
+            project = open_project(self.project_path)
+            try:
+                suggester.embed_pending(project, [doc_uuid], refresh=False)
+                with self._sug_lock:
+                    suggester.refresh(project)
+            finally:
+                close_reader(project)
+        except Exception:  # noqa: BLE001 - suggestions still work without meaning
+            return
+        try:
+            self.call_from_thread(self._embedded, suggester)
+        except RuntimeError:  # the app has closed meanwhile
+            pass
+
+    def _embedded(self, suggester) -> None:
+        if suggester is self.suggester:
+            self.load_marks()
+            self.request_suggestions(now=True)
+
     def reload_suggester(self) -> None:
         """After a codebook edit: the suggester reads the codebook again (keeping its pipeline)."""
         if self.suggester is not None:
@@ -282,6 +315,7 @@ class SuggestActions:
     def load_marks(self) -> None:
         if self.suggester is not None and self.ws is not None and self.ws.doc is not None:
             self._marks_worker(self.ws.doc.uuid)
+            self.embed_in_background()
 
     @work(thread=True, exclusive=True, group="marks")
     def _marks_worker(self, doc_uuid: str) -> None:
