@@ -17,6 +17,7 @@ resemble the passage (cosine ≥ ``RESEMBLES``), which feeds the reason
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -78,6 +79,14 @@ class SimilarityIndex:
                 by_code[c].append(i)
         self.by_code = {c: np.array(ix) for c, ix in by_code.items()}
         self.coded = np.array([k == "coded" for k in self.kinds], dtype=bool)
+        self.code_list = sorted(self.by_code)
+        self.pair_ref = np.concatenate([self.by_code[c] for c in self.code_list]) if self.code_list \
+            else np.zeros(0, dtype=np.int64)
+        self.sizes = np.array([len(self.by_code[c]) for c in self.code_list], dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64) if self.code_list \
+            else np.zeros(0, dtype=np.int64)
+        self.pair_code = np.repeat(np.arange(len(self.code_list)), self.sizes).astype(np.float64)
+        self.pair_coded = self.coded[self.pair_ref] if len(self.pair_ref) else np.zeros(0, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -104,39 +113,43 @@ class SimilarityIndex:
 
         cos = self.cosines_many(keys_list)
         n = len(keys_list)
-        codes = list(self.by_code)
+        codes = self.code_list
         if not n or not codes:
             return [{} for _ in keys_list]
-        best = np.zeros((n, len(codes)))
-        best_ref = np.zeros((n, len(codes)), dtype=np.int64)
-        top_mean = np.zeros((n, len(codes)))
-        counts = np.zeros((n, len(codes)), dtype=np.int64)
-        rows = np.arange(n)
-        for j, code in enumerate(codes):
-            cols = self.by_code[code]
-            sub = cos[:, cols]
-            at = sub.argmax(axis=1)
-            best[:, j] = sub[rows, at]
-            best_ref[:, j] = cols[at]
-            k = min(TOP_K, sub.shape[1])
-            top = -np.partition(-sub, k - 1, axis=1)[:, :k] if k < sub.shape[1] else sub
-            top_mean[:, j] = top.sum(axis=1) / TOP_K
-            counts[:, j] = ((sub >= RESEMBLES) & self.coded[cols]).sum(axis=1)
+        # every (reference, code) pair as a column, grouped by code: one sort per batch gives each code's
+        # best, second and third cosine (the key sorts by code, then by cosine, descending)
+        pairs = cos[:, self.pair_ref]
+        order = np.argsort(self.pair_code * 4.0 - pairs, axis=1, kind="stable")
+        ranked = np.take_along_axis(pairs, order, axis=1)
+        starts, sizes = self.starts, self.sizes
+        best = ranked[:, starts]
+        best_ref = self.pair_ref[order[:, starts]]
+        top_sum = best.copy()
+        for k in range(1, TOP_K):
+            has = sizes > k
+            top_sum[:, has] += ranked[:, starts[has] + k]
+        top_mean = top_sum / TOP_K
+        counts = np.add.reduceat(((pairs >= RESEMBLES) & self.pair_coded).astype(np.int64), starts, axis=1)
         out: list[dict[str, SimilarityHit]] = []
+        near_all = (pairs >= RESEMBLES) & self.pair_coded
+        kinds, coders, pair_ref = self.kinds, self.coders, self.pair_ref
+        starts_l, sizes_l = starts.tolist(), sizes.tolist()
         for r in range(n):
-            picks = np.nonzero(best[r] >= MIN_HIT)[0]
+            row = best[r]
+            picks = np.nonzero(row >= MIN_HIT)[0]
             if limit is not None and len(picks) > limit:
-                picks = picks[np.argpartition(-best[r, picks], limit - 1)[:limit]]
+                picks = picks[np.argpartition(-row[picks], limit - 1)[:limit]]
+            picks = picks.tolist()
+            b, t, c, refs = row.tolist(), top_mean[r].tolist(), counts[r].tolist(), best_ref[r].tolist()
+            near = np.nonzero(near_all[r])[0].tolist() if any(c[j] for j in picks) else []
             hits = {}
-            for j in picks.tolist():
-                code, ref = codes[j], int(best_ref[r, j])
+            for j in picks:
+                code, ref = codes[j], refs[j]
                 who: tuple = ()
-                if counts[r, j]:
-                    cols = self.by_code[code]
-                    near = cols[(cos[r, cols] >= RESEMBLES) & self.coded[cols]]
-                    who = tuple(sorted({c for i in near.tolist() for c in self.coders[i]}))
-                hits[code] = SimilarityHit(code=code, best=min(1.0, float(best[r, j])),
-                                           top_mean=min(1.0, float(top_mean[r, j])), resembling=int(counts[r, j]),
-                                           example=self.kinds[ref] == "example", kind=self.kinds[ref], coders=who)
+                if c[j]:
+                    lo, hi = bisect_left(near, starts_l[j]), bisect_left(near, starts_l[j] + sizes_l[j])
+                    who = tuple(sorted({name for q in near[lo:hi] for name in coders[int(pair_ref[q])]}))
+                hits[code] = SimilarityHit(code, min(1.0, b[j]), min(1.0, t[j]), c[j], kinds[ref] == "example",
+                                           kinds[ref], who)
             out.append(hits)
         return out
