@@ -140,7 +140,9 @@ def _train(args) -> int:
     w = report["weights"]
     how = "learned from held-out groups of your documents" if report["calibrated"] else "defaults (too few codings to learn them)"
     console.print(f"score weights ({how}): keyword {w['keyword']:.2f}, classifier {w['classifier']:.2f}, "
-                  f"similarity {w['similarity_best']:.2f}+{w['similarity_top']:.2f}, prior {w['prior']:.2f}",
+                  f"similarity {w['similarity_best']:.2f}+{w['similarity_top']:.2f}, prior {w['prior']:.2f}"
+                  + (f", meaning {w.get('semantic', 0):.2f}+{w.get('semantic_coded', 0):.2f}"
+                     if suggester.embedder is not None else ""),
                   highlight=False)
     return 0
 
