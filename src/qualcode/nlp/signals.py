@@ -73,7 +73,9 @@ def score_passages(models: Models, passages, probs=None) -> list[list[Scored]]:
     for p, prob, sims, sem in zip(passages, probs, sim_all, sem_all):
         on = p.vec is not None and models.semantic is not None
         scored = []
-        likely = heapq.nlargest(PER_SIGNAL, (c for c, v in prob.items() if v >= MIN_CLASSIFIER_HIT), key=prob.get)
+        likely = [c for c, v in prob.items() if v >= MIN_CLASSIFIER_HIT]
+        if len(likely) > PER_SIGNAL:
+            likely = heapq.nlargest(PER_SIGNAL, likely, key=prob.get)
         for code in set(p.kw) | set(sims) | set(likely) | set(sem):
             kw, sim, clf = p.kw.get(code), sims.get(code), prob.get(code)
             if kw is not None and not kw.score and not sim and clf is None and code not in sem:

@@ -13,6 +13,16 @@ from qualcode.nlp.signals import Models, score_passages
 from qualcode.nlp.similarity import SimilarityIndex
 
 CALIBRATION_GROUPS = 3
+HELD_PER_GROUP = 400  # held-out coded spans scored per calibration group (spread evenly): nine weights need
+# a few thousand (passage, code) rows, not all of them; the classifier still trains on every passage
+
+
+def _spread(items: list, limit: int) -> list:
+    """At most ``limit`` of the items, evenly spread (deterministic)."""
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
 
 
 def codebook_text(code) -> str:
@@ -134,7 +144,7 @@ def _calibrate(passages, examples_refs, min_examples, turns, described=None):
                                                   full=True)
     for g in range(CALIBRATION_GROUPS):
         train = [p for p, pgi in zip(passages, pg) if pgi != g]
-        held_ix = [i for i, pgi in enumerate(pg) if pgi == g]
+        held_ix = _spread([i for i, pgi in enumerate(pg) if pgi == g], HELD_PER_GROUP)
         turn_ix = [i for i, tgi in enumerate(tg) if tgi == g]
         held = [passages[i] for i in held_ix] + [turns[i] for i in turn_ix]
         held_probs = [probs[i] for i in held_ix] + [turn_probs[i] for i in turn_ix]
