@@ -150,16 +150,22 @@ def _key_of(strings, lower: int, lemma: int, punct: int, space: int, lang: str) 
     return key
 
 
-def analyse(nlp, texts, batch_size: int = 64):
+def analyse(nlp, texts, batch_size: int = 64, sentences: bool = True):
     """Docs for the texts, with each token's key written to ``token.norm_`` and kept with the doc
     (``doc.user_data["qc_keys"]``: token character offsets and keys) for :func:`doc_keys`.
-    Works on attribute arrays rather than Token objects: most of the time is spaCy's own."""
+    Works on attribute arrays rather than Token objects: most of the time is spaCy's own.
+    ``sentences=False`` skips the sentence splitter (keys and keyword matches do not need it)."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, NORM
 
     lang = nlp.lang
     with _LOCK:
-        docs = list(nlp.pipe(texts, batch_size=batch_size))
+        skip = [] if sentences else [n for n in ("sentencizer", "senter", "parser") if nlp.has_pipe(n)]
+        if skip:
+            with nlp.select_pipes(disable=skip):
+                docs = list(nlp.pipe(texts, batch_size=batch_size))
+        else:
+            docs = list(nlp.pipe(texts, batch_size=batch_size))
     strings = nlp.vocab.strings
     for doc in docs:
         if not len(doc):

@@ -35,7 +35,7 @@ class Scored:
 def prepare(nlp, matcher: KeywordMatcher, passages) -> None:
     """Fill each passage's keys and keyword hits (analysing the texts in one batch)."""
     todo = [p for p in passages if not p.keys and not p.kw]
-    for p, doc in zip(todo, analyse(nlp, [p.text for p in todo])):
+    for p, doc in zip(todo, analyse(nlp, [p.text for p in todo], sentences=False)):
         p.keys = doc_keys(doc)
         p.kw = matcher.match(doc)
 

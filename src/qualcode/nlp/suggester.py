@@ -276,12 +276,13 @@ class Suggester:
         if min_score is None:
             min_score, floor = display.MIN_SCORE, display.FLOOR if floor is None else floor
         passages = [Passage(doc, s, e, text[s:e]) for text, s, e, doc, _ in items]
-        prepare(self.nlp, self.matcher, passages)
-        self._attach(None, passages)  # only vectors already at hand: suggesting never waits for the model
-        ranked = self.rank(passages)
+        todo = [p for p in passages if not display.is_back_channel(p.text)]  # they get nothing: not analysed
+        prepare(self.nlp, self.matcher, todo)
+        self._attach(None, todo)  # only vectors already at hand: suggesting never waits for the model
+        ranked = dict(zip(map(id, todo), self.rank(todo)))
         out = []
-        for (_, _, _, _, exclude), p, scored in zip(items, passages, ranked):
-            picks = display.shown(scored, p.text, exclude, top, min_score, floor)
+        for (_, _, _, _, exclude), p in zip(items, passages):
+            picks = display.shown(ranked[id(p)], p.text, exclude, top, min_score, floor) if id(p) in ranked else []
             out.append([self._suggestion(p, s) for s in picks])
         return out
 
