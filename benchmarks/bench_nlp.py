@@ -89,7 +89,7 @@ def bench_training(folder: Path, codings: int = 2000, repeat: int = 3) -> dict:
     path = generate.generate_project(folder / "train.qualcode", docs=40, words=3000, codings=codings,
                                      coders=("anna",), codes=60, seed=3)
     with Project.open(path) as project:
-        n = len(project.codings())
+        n = len(project.codings.list())
         sug = Suggester.load(project, nlp=load_pipeline("nl"), semantic=False)
         passages = coded_passages(project)
         texts, labels = [p.text for p in passages], [sorted(p.codes) for p in passages]
@@ -105,7 +105,7 @@ def bench_training(folder: Path, codings: int = 2000, repeat: int = 3) -> dict:
 
         best = interleaved({"ours": ours, "floor": floor,
                             "retrain": lambda: sug.train(project, recalibrate=False)}, repeat)
-        size = len(project.load_model("suggester")[0])
+        size = len(project.models.load("suggester")[0])
     r = reports[-1]
     return {"codings": n, "passages": r["passages"], "labels": len(r["labels"]), "seconds": best["ours"],
             "floor": best["floor"], "retrain": best["retrain"], "classifier_seconds": r["classifier_seconds"],
@@ -121,7 +121,7 @@ def bench_suggest(path: Path, repeat: int = 5) -> dict:
     text = long_transcript(12_000)
     with Project.open(path) as project:
         with project.transaction():
-            doc, _ = project.add_document("Benchmark 12k", text, detect_turns(text))
+            doc, _ = project.documents.add("Benchmark 12k", text, detect_turns(text))
         nlp = load_pipeline(project.language)
         t0 = time.perf_counter()
         sug = Suggester.load(project, nlp=nlp, semantic=False)
@@ -160,7 +160,7 @@ def bench_embed(project, nlp) -> dict:
         return {"semantic": semantic.status()}
     ten = long_transcript(10_000).replace("Interview benchmark", "Interview embeddings", 1)
     with project.transaction():
-        doc, _ = project.add_document("Benchmark 10k embeddings", ten, detect_turns(ten))
+        doc, _ = project.documents.add("Benchmark 10k embeddings", ten, detect_turns(ten))
     sug = Suggester.load(project, nlp=nlp)
     t0 = time.perf_counter()
     sug.embed_pending(project, [doc.uuid], refresh=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_nlp_core import SALARIS, VAKANTIE, code_text, interview, make_project
+from tests.nlp.test_core import SALARIS, VAKANTIE, code_text, interview, make_project
 
 
 @pytest.mark.parametrize("text", ["Ja.", "Graag gedaan.", "Oké, dank je.", "Okay, thank you.", "Mm-hm.", "Yeah, sure."])
@@ -28,8 +28,8 @@ def test_no_suggestion_for_a_back_channel_turn_even_with_a_keyword(tmp_path):
                                 {"d": interview("Bedankt.", "Ik wil iedereen bedankt zeggen voor de hulp.")})
     with project:
         sug = Suggester.load(project)
-        doc = project.document("d")
-        turns = [t for t in project.turns(doc.uuid) if t.speaker == "Karin"]
+        doc = project.documents.get("d")
+        turns = [t for t in project.documents.turns(doc.uuid) if t.speaker == "Karin"]
         got = [sug.suggest(doc.text, t.start, t.end, doc.uuid) for t in turns]
     assert got[0] == [] and [s.path for s in got[1]] == ["Dank"]
 
@@ -68,7 +68,7 @@ def test_redirects_to_own_ancestors_and_in_circles_are_dropped(tmp_path):
         {"name": "Hulp", "keywords": ["hulp"], "exclusion": "Use Extra handen."},
     ], {"d": interview("x")})
     with project:
-        matcher = KeywordMatcher(load_pipeline("nl"), project.tree())
+        matcher = KeywordMatcher(load_pipeline("nl"), project.codebook.tree())
     assert ids["Werkdruk"] not in matcher.redirects  # its own parent
     assert ids["Rust"] not in matcher.redirects and ids["Pauze"] not in matcher.redirects  # a circle
     assert matcher.redirects[ids["Hulp"]] == [ids["Extra handen"]]
@@ -84,8 +84,8 @@ def test_reasons_name_whose_codings_a_resemblance_comes_from(tmp_path):
             code_text(project, f"doc{i}", VAKANTIE[i], ids["Vakantie"], coder="anna")
             code_text(project, f"doc{i}", SALARIS[i], ids["Salaris"], coder="bram")
         sug = Suggester.load(project)
-        doc = project.document("doc3")
-        turns = [t for t in project.turns(doc.uuid) if t.speaker == "Karin"]
+        doc = project.documents.get("doc3")
+        turns = [t for t in project.documents.turns(doc.uuid) if t.speaker == "Karin"]
         vak = sug.suggest(doc.text, turns[0].start, turns[0].end, doc.uuid)
         sal = sug.suggest(doc.text, turns[1].start, turns[1].end, doc.uuid)
     assert vak[0].path == "Vakantie" and "anna coded" in vak[0].reason and "you coded" not in vak[0].reason
@@ -103,8 +103,8 @@ def test_cold_start_uses_the_codebook_text(tmp_path):
         language="en")
     with project:
         sug = Suggester.load(project)
-        doc = project.document("d")
-        turns = [t for t in project.turns(doc.uuid) if t.speaker == "Karin"]
+        doc = project.documents.get("d")
+        turns = [t for t in project.documents.turns(doc.uuid) if t.speaker == "Karin"]
         got = [sug.suggest(doc.text, t.start, t.end, doc.uuid) for t in turns]
     assert got[0][0].path == "graduation_requirement" and got[1][0].path == "funding"
     assert "description in the codebook" in got[0][0].reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_nlp_core import SALARIS, VAKANTIE, code_text, interview, make_project
+from tests.nlp.test_core import SALARIS, VAKANTIE, code_text, interview, make_project
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_without_the_package_the_suggester_works_and_says_it_works_less_well(tmp
     with project:
         sug = Suggester.load(project)
         assert sug.embedder is None and "work less well" in sug.semantic_status
-        doc = project.document("d")
+        doc = project.documents.get("d")
         assert [s.path for s in sug.suggest_document(project, doc.uuid)] == ["Salaris"]
         assert project.embeddings.count() == 0
     assert main(["suggest", str(tmp_path / "p.qualcode")]) == 0
@@ -71,10 +71,10 @@ def test_meaning_suggests_before_any_coding_and_the_vectors_are_kept(tmp_path):
     with project:
         sug = Suggester.load(project)
         assert sug.embedder is not None and sug.described
-        doc = project.document("d")
+        doc = project.documents.get("d")
         assert sug.embed_pending(project) == 2  # the two respondent turns
         stored = project.embeddings.count()
-        turns = [t for t in project.turns(doc.uuid) if t.speaker == "Karin"]
+        turns = [t for t in project.documents.turns(doc.uuid) if t.speaker == "Karin"]
         got = [sug.suggest(doc.text, t.start, t.end, doc.uuid) for t in turns]
         assert got[0][0].path == "Vakantie" and got[1][0].path == "Salaris"
         assert "close in meaning" in got[0][0].reason

@@ -86,7 +86,7 @@ def _train_with_progress(suggester, project, recalibrate: bool) -> dict:
 def _suggest(args) -> int:
     with opened(args.project) as project:
         suggester = _load(project, args)
-        docs = [project.document(args.doc)] if args.doc else [project.document(d.uuid) for d in project.documents()]
+        docs = [project.documents.get(args.doc)] if args.doc else [project.documents.get(d.uuid) for d in project.documents.list()]
         _embed(suggester, project, [d.uuid for d in docs])
         if not args.no_train and suggester.is_stale(project):
             err_console.print("the stored model is out of date: training on the human codings", highlight=False)
@@ -122,7 +122,7 @@ def _train(args) -> int:
         suggester = _load(project, args)
         _embed(suggester, project, [])
         report = _train_with_progress(suggester, project, recalibrate=True)
-        tree = project.tree()
+        tree = project.codebook.tree()
         counts = {tree.path(c): n for c, n in sorted(report["counts"].items(), key=lambda kv: (-kv[1], tree.path(kv[0])))}
         learned = [tree.path(c) for c in report["labels"]]
     if args.json:

@@ -70,8 +70,8 @@ def per_code_metrics(rankings: list[list[str]], golds: list[set[str]], k: int = 
 
 def acceptance(project) -> dict:
     """Decisions on logged suggestions: overall and per code path."""
-    tree = project.tree()
-    rows = project.suggestion_decisions()
+    tree = project.codebook.tree()
+    rows = project.suggestions.decisions()
     per: dict[str, Counter] = {}
     for code, decision in rows:
         name = tree.path(code) if code in tree else code
@@ -130,8 +130,8 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
 
     t0 = time.perf_counter()
     nlp = load_pipeline(project.language, resolve_model(project, model))
-    tree = project.tree()
-    names = project.document_names()
+    tree = project.codebook.tree()
+    names = project.documents.names()
     codings = [c for c in human_codings(project, coder) if c.code in tree]
     passages = coded_passages(project, coder, codings=codings)
     docs = sorted({p.document for p in passages}, key=lambda d: names.get(d, d))
@@ -155,12 +155,12 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
     doc_fold = {d: f for d, f in zip(docs, [fold_of([names.get(d, d) for d in docs], folds)[names.get(d, d)]
                                             for d in docs])} if fold_by == "document" else {}
     for d in docs:
-        doc = project.document(d)
+        doc = project.documents.get(d)
         units = _turn_units(project, d, doc.text, [c for c in codings if c.document == d], interviewers)
         if fold_by == "document":
             fs = [doc_fold[d]] * len(units)
         else:
-            all_turns = project.turns(d)
+            all_turns = project.documents.turns(d)
             block = dict(zip(((t.start, t.end) for t in all_turns), blocks_of(all_turns, folds)))
             fs = [block[(u.start, u.end)] for u in units]
             starts = [t.start for t in all_turns]

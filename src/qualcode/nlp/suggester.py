@@ -82,7 +82,7 @@ class Suggester:
         package is installed (and ``semantic``), the embedding model with the codes' description vectors
         (computed here the first time: a few seconds; then read from the project)."""
         nlp = nlp or load_pipeline(project.language, resolve_model(project, model))
-        tree = project.tree()
+        tree = project.codebook.tree()
         matcher = KeywordMatcher(nlp, tree)
         examples = example_refs(nlp, tree)
         suggester = cls(nlp, tree, matcher, Models(None, None, {}, Combiner()), examples)
@@ -92,7 +92,7 @@ class Suggester:
             suggester.embedder = sem.embedder()
             if suggester.embedder is not None:
                 suggester.described = sem.description_vectors(project, tree, suggester.embedder) or None
-        stored = project.load_model(MODEL_NAME)
+        stored = project.models.load(MODEL_NAME)
         if stored:
             data, info = stored
             if info.get("format") == FORMAT and info.get("language") == nlp.lang \
@@ -142,10 +142,10 @@ class Suggester:
         from qualcode.nlp.data import interviewer_cases
 
         interviewers = interviewer_cases(project)
-        docs = doc_uuids if doc_uuids is not None else [d.uuid for d in project.documents()]
+        docs = doc_uuids if doc_uuids is not None else [d.uuid for d in project.documents.list()]
         items = []
         for d in docs:
-            doc = project.document(d)
+            doc = project.documents.get(d)
             items += [Passage(d, t.start, t.end, doc.text[t.start:t.end])
                       for t in respondent_turns(project, d, interviewers)
                       if not display.is_back_channel(doc.text[t.start:t.end])]
@@ -172,7 +172,7 @@ class Suggester:
     # -- training ----------------------------------------------------------------------------------
     def is_stale(self, project) -> bool:
         codings = human_codings(project)
-        now = fingerprint(codings, project.tree())
+        now = fingerprint(codings, project.codebook.tree())
         then = self.info.get("fingerprint")
         if not then:
             counts = code_counts(coded_passages(project, codings=codings))
@@ -199,7 +199,7 @@ class Suggester:
         with self._lock:
             step("reading and analysing the coded passages", 0, 4)
             codings = human_codings(project)
-            tree = project.tree()
+            tree = project.codebook.tree()
             passages = self._passages(project, codings)
             keep = self.models.combiner
             calibrated_on = int(self.info.get("calibrated_passages", 0))
@@ -223,7 +223,7 @@ class Suggester:
                 "semantic": self.embedder.name if self.embedder is not None else None,
             }
             step("storing the model in the project", 3, 4)
-            project.save_model(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
+            project.models.save(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
             self.models, self.info = models, info
             step("done", 4, 4)
             return dict(report, labels=info["labels"], counts=code_counts(passages), codings=len(codings),
@@ -240,7 +240,7 @@ class Suggester:
         interviewers = interviewer_cases(project)
         turns = []
         for doc_uuid in sorted(by_doc):
-            doc = project.document(doc_uuid)
+            doc = project.documents.get(doc_uuid)
             for t in respondent_turns(project, doc_uuid, interviewers):
                 gold = {c.code for c in by_doc[doc_uuid] if c.start < t.end and c.end > t.start and c.code in self.tree}
                 if gold and not display.is_back_channel(doc.text[t.start:t.end]):
@@ -293,9 +293,9 @@ class Suggester:
     def suggest_document(self, project, doc_ref: str, unit: str = "turn", top: int = display.TOP,
                          min_score: float | None = None, floor: float | None = None) -> list[Suggestion]:
         """Suggestions per respondent turn (or sentence) of a document, skipping codes already there."""
-        doc = project.document(doc_ref)
+        doc = project.documents.get(doc_ref)
         items = []
-        codings = project.codings(document=doc.uuid)
+        codings = project.codings.list(document=doc.uuid)
         turns = respondent_turns(project, doc.uuid)
         if unit == "turn":
             spans = [(t.start, t.end) for t in turns]
@@ -364,7 +364,7 @@ def _coded_by(coders) -> str:
 # -- the suggestions log -----------------------------------------------------------------------------
 def log_shown(project, suggestions: list[Suggestion], coder: str | None = None) -> list[int]:
     """Record suggestions shown to a coder; returns their log ids (for :func:`log_decision`)."""
-    return project.log_suggestions([
+    return project.suggestions.log([
         {"document": s.document, "start": s.start, "end": s.end, "code": s.code, "score": s.score,
          "reason": s.reason, "coder": coder} for s in suggestions
     ])
@@ -372,12 +372,12 @@ def log_shown(project, suggestions: list[Suggestion], coder: str | None = None) 
 
 def log_decision(project, suggestion_id: int, decision: str, coding: str | None = None) -> None:
     """``decision``: accepted, changed (coded, but another span or code) or rejected."""
-    project.decide_suggestion(suggestion_id, decision, coding)
+    project.suggestions.decide(suggestion_id, decision, coding)
 
 
 def accept(project, suggestion: Suggestion, suggestion_id: int | None, coder: str):
     """Add the suggested coding (origin "suggestion") and log it as accepted."""
-    coding = project.add_coding(suggestion.document, suggestion.code, coder, suggestion.start, suggestion.end,
+    coding = project.codings.add(suggestion.document, suggestion.code, coder, suggestion.start, suggestion.end,
                                 origin="suggestion")
     if suggestion_id is not None:
         log_decision(project, suggestion_id, "accepted", coding.uuid)
