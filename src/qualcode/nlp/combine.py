@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import math
 
-FEATURES = ("keyword", "classifier", "has_classifier", "similarity_best", "similarity_top", "prior")
+FEATURES = ("keyword", "classifier", "has_classifier", "similarity_best", "similarity_top", "prior",
+            "semantic", "semantic_coded", "has_semantic")
 DEFAULT_WEIGHTS = {"bias": -3.0, "keyword": 3.5, "classifier": 4.0, "has_classifier": 0.0,
-                   "similarity_best": 2.0, "similarity_top": 2.0, "prior": 0.5}
+                   "similarity_best": 2.0, "similarity_top": 2.0, "prior": 0.5,
+                   "semantic": 3.0, "semantic_coded": 1.5, "has_semantic": 0.0}
 MIN_PASSAGES = 40
 L2 = 1.0
 
 
-def features(kw: float, clf: float | None, sim_best: float, sim_top: float, prior: float) -> list[float]:
-    return [kw, clf or 0.0, 1.0 if clf is not None else 0.0, sim_best, sim_top, prior]
+def features(kw: float, clf: float | None, sim_best: float, sim_top: float, prior: float,
+             semantic: float | None = None, semantic_coded: float = 0.0) -> list[float]:
+    return [kw, clf or 0.0, 1.0 if clf is not None else 0.0, sim_best, sim_top, prior,
+            semantic or 0.0, semantic_coded or 0.0, 1.0 if semantic is not None else 0.0]
 
 
 def prior_of(count: int, max_count: int) -> float:
@@ -37,16 +41,30 @@ def prior_of(count: int, max_count: int) -> float:
 class Combiner:
     def __init__(self, weights: dict | None = None, learned: bool = False, rows: int = 0):
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        self._bias = self.weights.get("bias", 0.0)
+        self._w = [self.weights.get(name, 0.0) for name in FEATURES]
         self.learned = learned
         self.rows = rows
 
     def logit(self, x: list[float]) -> float:
-        w = self.weights
-        return w.get("bias", 0.0) + sum(w.get(name, 0.0) * v for name, v in zip(FEATURES, x))
+        z = self._bias
+        for w, v in zip(self._w, x):
+            z += w * v
+        return z
 
     def score(self, x: list[float]) -> float:
         z = self.logit(x)
         return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+    def score_many(self, rows: list[list[float]], factors=None) -> list[float]:
+        """:meth:`score` of many feature rows at once (times each row's factor)."""
+        import numpy as np
+
+        z = np.asarray(rows, dtype=float) @ np.asarray(self._w) + self._bias
+        out = np.where(z > -30, 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), 0.0)
+        if factors is not None:
+            out = out * np.asarray(factors, dtype=float)
+        return out.tolist()
 
     def contributions(self, x: list[float]) -> dict[str, float]:
         return {name: self.weights.get(name, 0.0) * v for name, v in zip(FEATURES, x)}

@@ -16,6 +16,8 @@ class Passage:
     codes: set[str] = field(default_factory=set)
     keys: list[str] = field(default_factory=list)
     kw: dict = field(default_factory=dict)  # code -> KeywordHit, filled by signals.prepare
+    coders: set[str] = field(default_factory=set)  # who put the codes on it
+    vec: object = None  # its sentence embedding (numpy), when the semantic signal is on and it is computed
 
 
 def human_codings(project, coder: str | None = None) -> list:
@@ -35,6 +37,7 @@ def coded_passages(project, coder: str | None = None, codings: list | None = Non
         if key not in grouped:
             grouped[key] = Passage(c.document, c.start, c.end, c.text)
         grouped[key].codes.add(c.code)
+        grouped[key].coders.add(c.coder)
     names = project.documents.names()  # order by name, not by random uuid: training is reproducible
     return [grouped[k] for k in sorted(grouped, key=lambda k: (names.get(k[0], k[0]), k[0], k[1], k[2]))]
 
@@ -56,3 +59,11 @@ def fingerprint(codings: list, tree) -> dict:
         "codes": len(tree),
         "latest": max((c.created_at or "" for c in codings), default=""),
     }
+
+
+def codebook_text(code) -> str:
+    """What the codebook says a code means: its name (``snake_case`` read as words), label,
+    definition, inclusion criterion and keywords, as one passage."""
+    name = code.name.replace("_", " ").replace("-", " ")
+    parts = [name, code.label, code.definition, code.inclusion, ", ".join(code.keywords)]
+    return ". ".join(p.strip() for p in parts if p and p.strip())

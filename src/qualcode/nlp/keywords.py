@@ -72,6 +72,18 @@ def referenced_codes(tree, code) -> list[str]:
     return found
 
 
+def clean_redirects(tree, redirects: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Drop redirects that cannot be meant: to a code's own ancestors or sub-codes (a theme's name is
+    often in its codes' criteria), and in circles (two codes whose exclusions name each other)."""
+    out = {}
+    for code, targets in redirects.items():
+        family = {a.uuid for a in tree.ancestors(code)} | {d.uuid for d in tree.descendants(code)}
+        keep = [t for t in targets if t not in family and code not in redirects.get(t, ())]
+        if keep:
+            out[code] = keep
+    return out
+
+
 @dataclass
 class KeywordHit:
     code: str
@@ -121,14 +133,14 @@ class KeywordMatcher:
                 sizes[(code, term)] = (len(doc), norm)
         for (code, term), (n_tokens, norm) in sizes.items():
             self.weights[(code, term)] = (1.0 + 0.5 * (n_tokens - 1)) / len(sharing[norm])
-        self.redirects = {c.uuid: referenced_codes(tree, c) for c in tree if c.exclusion}
+        self.redirects = clean_redirects(tree, {c.uuid: referenced_codes(tree, c) for c in tree if c.exclusion})
 
     def __len__(self) -> int:
         return len(self._meaning)
 
     def match(self, doc, start_char: int = 0, end_char: int | None = None) -> dict[str, KeywordHit]:
         """Keyword evidence per code for the part ``[start_char, end_char)`` of an analysed doc."""
-        end_char = len(doc.text) if end_char is None else end_char
+        end_char = (1 << 62) if end_char is None else end_char  # doc.text would rebuild the text
         found: dict[str, set[str]] = {}
         excluded: dict[str, set[str]] = {}
         for matcher in self.matchers:

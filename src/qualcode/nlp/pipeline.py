@@ -132,26 +132,68 @@ def token_key(token, lang: str) -> str | None:
     return stem(lemma, lang)
 
 
-def analyse(nlp, texts, batch_size: int = 64):
-    """Docs for the texts, with each token's key written to ``token.norm_``."""
+_KEY_CACHE: dict[tuple, str | None] = {}
+
+
+def _key_of(strings, lower: int, lemma: int, punct: int, space: int, lang: str) -> str | None:
+    """:func:`token_key` from a token's attribute hashes, cached (a text has few distinct words)."""
+    k = (lang, lower, lemma, punct, space)
+    if k in _KEY_CACHE:
+        return _KEY_CACHE[k]
+    text = strings[lower]
+    key = None
+    if not punct and not space and _WORDLIKE.search(text) and text not in _FILLERS:
+        key = stem((strings[lemma] if lemma else text).lower() or text, lang)
+    if len(_KEY_CACHE) > 500_000:
+        _KEY_CACHE.clear()
+    _KEY_CACHE[k] = key
+    return key
+
+
+def analyse(nlp, texts, batch_size: int = 64, sentences: bool = True):
+    """Docs for the texts, with each token's key written to ``token.norm_`` and kept with the doc
+    (``doc.user_data["qc_keys"]``: token character offsets and keys) for :func:`doc_keys`.
+    Works on attribute arrays rather than Token objects: most of the time is spaCy's own.
+    ``sentences=False`` skips the sentence splitter (keys and keyword matches do not need it)."""
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, NORM
+
     lang = nlp.lang
-    out = []
     with _LOCK:
-        docs = list(nlp.pipe(texts, batch_size=batch_size))
+        skip = [] if sentences else [n for n in ("sentencizer", "senter", "parser") if nlp.has_pipe(n)]
+        if skip:
+            with nlp.select_pipes(disable=skip):
+                docs = list(nlp.pipe(texts, batch_size=batch_size))
+        else:
+            docs = list(nlp.pipe(texts, batch_size=batch_size))
+    strings = nlp.vocab.strings
     for doc in docs:
-        for token in doc:
-            key = token_key(token, lang)
+        if not len(doc):
+            doc.user_data["qc_keys"] = ([], [])
+            continue
+        arr = doc.to_array([LOWER, LEMMA, IS_PUNCT, IS_SPACE, IDX, NORM])
+        keys = [_key_of(strings, lo, le, p, sp, lang) for lo, le, p, sp in arr[:, :4].tolist()]
+        norms = arr[:, 5].copy()
+        for i, key in enumerate(keys):
             if key:
-                token.norm_ = key
-        out.append(doc)
-    return out
+                norms[i] = strings.add(key)
+        doc.from_array([NORM], norms.reshape(-1, 1).astype(np.uint64))
+        doc.user_data["qc_keys"] = (arr[:, 4].tolist(), keys)
+    return docs
 
 
 def doc_keys(doc, start_char: int = 0, end_char: int | None = None) -> list[str]:
     """The keys of the tokens inside ``[start_char, end_char)`` of an analysed doc."""
+    from bisect import bisect_left
+
+    end_char = (1 << 62) if end_char is None else end_char  # doc.text would rebuild the text
+    cached = doc.user_data.get("qc_keys")
+    if cached is not None:
+        idx, keys = cached
+        lo, hi = bisect_left(idx, start_char), bisect_left(idx, end_char)
+        return [k for k in keys[lo:hi] if k]
     lang = doc.lang_
-    end_char = len(doc.text) if end_char is None else end_char
-    keys = []
+    out = []
     for token in doc:
         if token.idx < start_char:
             continue
@@ -159,8 +201,8 @@ def doc_keys(doc, start_char: int = 0, end_char: int | None = None) -> list[str]
             break
         key = token_key(token, lang)
         if key:
-            keys.append(key)
-    return keys
+            out.append(key)
+    return out
 
 
 def text_keys(nlp, texts) -> list[list[str]]:

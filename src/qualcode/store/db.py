@@ -352,7 +352,16 @@ def _m6_sets_summaries(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS memos_target ON memos (target_type, target)")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries]
+def _m7_embeddings(db: "sqlite_utils.Database") -> None:
+    """Sentence embeddings of passages (turns, coded spans, code descriptions), computed once in the
+    background and kept with the project: keyed by the embedding model and a hash of the text."""
+    from qualcode.store.embeddings import EMBEDDINGS_TABLE
+
+    db.execute(EMBEDDINGS_TABLE)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries,
+              _m7_embeddings]
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_STEP_MS = 200  # SQLite's own busy wait per attempt; Database._waiting retries up to the limit
 

@@ -71,6 +71,16 @@ class Project:
         self.reads = Reads(self)
         self.sets = Sets(self)
         self.summaries = Summaries(self)
+        self._embeddings = None
+
+    @property
+    def embeddings(self):
+        """Sentence embeddings kept in the project (:class:`qualcode.store.embeddings.Embeddings`)."""
+        if self._embeddings is None:
+            from qualcode.store.embeddings import Embeddings
+
+            self._embeddings = Embeddings(self)
+        return self._embeddings
 
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod

@@ -26,8 +26,9 @@ from qualcode.tui.suggest_book import Shown, SuggestionBook
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.workspace import close_reader, open_project, retry_locked
 
-TOP = 3  # suggestions in the panel
-PANEL_MIN = 0.15  # below this a suggestion is mostly how often the code is used: left out
+TOP = 3  # suggestions in the panel (= qualcode.nlp.display.TOP; not imported here: it would load the nlp package
+# at start-up). Suggester.suggest applies the display rule shared with `qualcode suggest` and --evaluate.
+PANEL_MIN = 0.0  # that rule already applies the threshold and the floor
 MARK_MIN = 0.3  # gutter marks: turns with a suggestion at least this likely
 RETRAIN_EVERY = 10  # human codings (added or removed) in this session before retrain_if_stale runs
 DEBOUNCE = 0.15  # seconds the cursor rests before suggestions are asked for
@@ -90,6 +91,39 @@ class SuggestActions:
         self.request_suggestions(now=True)
         self.load_marks()
         self.retrain()  # only does something when the stored model is out of date
+
+    def embed_in_background(self) -> None:
+        """Sentence embeddings of the open document's turns and of the coded passages, computed once
+        (kept in the project) in a daemon thread: no key waits for them; the panel improves when done."""
+        if getattr(self.suggester, "embedder", None) is None or self.ws is None or self.ws.doc is None:
+            return
+        done = self.__dict__.setdefault("_embedded_docs", set())
+        if (id(self.suggester), self.ws.doc.uuid) in done:
+            return
+        done.add((id(self.suggester), self.ws.doc.uuid))
+        threading.Thread(target=self._embed_job, args=(self.suggester, self.ws.doc.uuid), daemon=True,
+                         name="qualcode-embed").start()
+
+    def _embed_job(self, suggester, doc_uuid: str) -> None:
+        try:
+            project = open_project(self.project_path)
+            try:
+                suggester.embed_pending(project, [doc_uuid], refresh=False)
+                with self._sug_lock:
+                    suggester.refresh(project)
+            finally:
+                close_reader(project)
+        except Exception:  # noqa: BLE001 - suggestions still work without meaning
+            return
+        try:
+            self.call_from_thread(self._embedded, suggester)
+        except RuntimeError:  # the app has closed meanwhile
+            pass
+
+    def _embedded(self, suggester) -> None:
+        if suggester is self.suggester:
+            self.load_marks()
+            self.request_suggestions(now=True)
 
     def reload_suggester(self) -> None:
         """After a codebook edit: the suggester reads the codebook again (keeping its pipeline)."""
@@ -281,6 +315,7 @@ class SuggestActions:
     def load_marks(self) -> None:
         if self.suggester is not None and self.ws is not None and self.ws.doc is not None:
             self._marks_worker(self.ws.doc.uuid)
+            self.embed_in_background()
 
     @work(thread=True, exclusive=True, group="marks")
     def _marks_worker(self, doc_uuid: str) -> None:
