@@ -14,7 +14,7 @@ from qualcode.ingest.pdf_text import join_lines, pdf_text, strip_running_lines
 from qualcode.ingest.readers import read_transcript
 from qualcode.store.project import Project
 
-FIX = Path(__file__).resolve().parent / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 HEADER = "Werkdruk van onderwijsassistenten · eindrapport 2024"
 
 

@@ -94,7 +94,7 @@ def test_bad_input_names_the_file_and_leaves_the_project_unchanged(tmp_path, cap
 
 
 def test_survey_respondents_are_real_cases_in_a_refi_export(tmp_path):
-    from test_refi_support import qde_of
+    from tests.refi.support import qde_of
 
     from qualcode.refi.project_writer import export_refi_project
 

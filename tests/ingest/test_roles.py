@@ -12,7 +12,7 @@ from qualcode.ingest.readers import read_transcript
 from qualcode.ingest.roles import guess_interviewer, settle_roles
 from qualcode.store.project import Project
 
-TRANSCRIPTS = Path(__file__).resolve().parents[1].parent / "shared" / "interop" / "transcripts"
+TRANSCRIPTS = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "transcripts"
 ADMIN = TRANSCRIPTS / "en_edu_interview_admin-1.txt"
 
 
