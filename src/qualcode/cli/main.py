@@ -181,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
 
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return exc.exit_code
+    except BrokenPipeError:  # the output went to `head` or a pager that quit: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the project is unchanged by the step that was running.", file=sys.stderr)
         return 130
