@@ -157,6 +157,10 @@ class Suggester:
 
     def _passages(self, project, codings=None) -> list[Passage]:
         passages = coded_passages(project, codings=codings)
+        return self._prepared(passages)
+
+    def _prepared(self, passages: list[Passage]) -> list[Passage]:
+        """Give each passage its analysis keys, from the cache or analysed once (then cached)."""
         todo = []
         for p in passages:
             cached = self._keys.get((p.document, p.start, p.end, p.text))
@@ -247,17 +251,7 @@ class Suggester:
                     turns.append(Passage(doc_uuid, t.start, t.end, doc.text[t.start:t.end], gold))
         step = max(1, -(-len(turns) // CALIBRATION_TURNS))
         turns = turns[::step]
-        todo = []
-        for p in turns:
-            cached = self._keys.get((p.document, p.start, p.end, p.text))
-            if cached is None:
-                todo.append(p)
-            else:
-                p.keys, p.kw = cached
-        prepare(self.nlp, self.matcher, todo)
-        for p in todo:
-            self._keys[(p.document, p.start, p.end, p.text)] = (p.keys, p.kw)
-        return turns
+        return self._prepared(turns)
 
     # -- suggesting ----------------------------------------------------------------------------------
     def suggest(self, text: str, start: int = 0, end: int | None = None, doc_uuid: str | None = None,
