@@ -141,3 +141,49 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1
     return start, end
+
+
+def merge_overlapping(groups: list[Group], texts: dict[str, str]) -> list[Group]:
+    """Overlapping passages of the same code in the same document (two coders' boundaries a few
+    characters apart) become one passage: the union of their spans, every coder's coding behind
+    it. ``groups`` are in text order per document (as :func:`dedupe` returns them); ``texts``
+    holds the documents' text (only those with a merge are read)."""
+    by_key: dict[tuple[str, str], list[Group]] = {}
+    for g in groups:
+        by_key.setdefault((g.document, g.code), []).append(g)
+    out: list[Group] = []
+    for items in by_key.values():
+        items.sort(key=lambda g: (g.start, g.end))
+        current = items[0]
+        merged = False
+        for g in items[1:]:
+            if g.start < current.end:
+                if not merged:
+                    current = Group(current.document, current.code, current.start, current.end, None,
+                                    list(current.members))
+                    merged = True
+                current.end = max(current.end, g.end)
+                current.members.extend(g.members)
+                continue
+            out.append(_with_text(current, texts) if merged else current)
+            current, merged = g, False
+        out.append(_with_text(current, texts) if merged else current)
+    out.sort(key=lambda g: (g.document, g.start, g.end))
+    return out
+
+
+def _with_text(group: Group, texts: dict[str, str]) -> Group:
+    group.text = texts[group.document][group.start:group.end]
+    return group
+
+
+def documents_with_overlaps(groups: list[Group]) -> list[str]:
+    """The documents in which :func:`merge_overlapping` will merge something (to read their text)."""
+    last_end: dict[tuple[str, str], int] = {}
+    out: set[str] = set()
+    for g in sorted(groups, key=lambda g: (g.document, g.code, g.start)):
+        key = (g.document, g.code)
+        if key in last_end and g.start < last_end[key]:
+            out.add(g.document)
+        last_end[key] = max(last_end.get(key, -1), g.end)
+    return sorted(out)

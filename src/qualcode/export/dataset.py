@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from qualcode.export import consensus as cons
+from qualcode.export.citations import chosen_keys
 from qualcode.export.filters import Filter
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
@@ -88,6 +89,8 @@ class ExportData:
     code_order: dict[str, int]
     unassigned: int = 0
     coder_mode: str | None = None  # None (all coders), "consensus", or the one coder's name
+    citation_keys: list[str] = field(default_factory=list)  # respondent attributes quotes are cited with
+    language: str = "en"  # the project's language (labels of report exports)
 
     # -- selection -------------------------------------------------------------------------------
     def pairs(self):
@@ -148,15 +151,17 @@ class ExportData:
             return " & ".join(self.cases[c].label for c in p.cases)
         return " & ".join(self.pseudo.speaker(s) for s in p.speakers)
 
-    def turn_label(self, p: Passage) -> str:
+    def turn_label(self, p: Passage, words: dict | None = None) -> str:
         if not p.turns:
             return ""
         first, last = p.turns[0] + 1, p.turns[-1] + 1
-        return f"turn {first}" if first == last else f"turns {first}–{last}"
+        one, many = (words["turn"], words["turns"]) if words else ("turn", "turns")
+        return f"{one} {first}" if first == last else f"{many} {first}–{last}"
 
-    def reference(self, p: Passage, case: str | None = None) -> str:
+    def reference(self, p: Passage, case: str | None = None, words: dict | None = None) -> str:
         """'Sanne, Interview leraar 1, turn 12, 00:04:31' (the parts that are known)."""
-        parts = [self.who(p, case), self.documents[p.document].label, self.turn_label(p), clock(p.timestamp_ms)]
+        parts = [self.who(p, case), self.documents[p.document].label, self.turn_label(p, words),
+                 clock(p.timestamp_ms)]
         return ", ".join(x for x in parts if x)
 
     def attribute_text(self, case: str | None, keys: list[str]) -> str:
@@ -169,6 +174,8 @@ class ExportData:
         """Provenance lines for an export's notes."""
         selected = self.selected_passages()
         rows = [("project", self.project_name), *self.options.describe(), ("passages", str(len(selected)))]
+        if self.pseudo.enabled and self.pseudo.listed:
+            rows.append(("names list", f"{len(self.pseudo.listed)} confirmed name(s) replaced as well"))
         unassigned = sum(1 for p in selected if not p.cases)
         if unassigned:
             rows.append(("passages without a respondent", f"{unassigned} (not in respondent rows or counts)"))
@@ -201,7 +208,8 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
     code_order = {c.uuid: i for i, c in enumerate(tree)}
     keys = project.export_attribute_keys()
     case_attrs, doc_attrs = project.attributes("case"), project.attributes("document")
-    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers(), enabled=options.pseudonymise)
+    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers(), enabled=options.pseudonymise,
+                           names=project.names.all() if options.pseudonymise else ())
     cases = {
         uuid: CaseInfo(uuid, name, role, case_attrs.get(uuid, {}), pseudo.case(uuid, name), i)
         for i, (uuid, name, role) in enumerate(project.export_cases())
@@ -230,6 +238,9 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         groups = cons.consensus(rows, project.coders_per_document(), project.export_texts(docs))
     else:
         groups = cons.dedupe(rows)
+        if coder is None and options.merge_overlaps:
+            texts = project.export_texts(cons.documents_with_overlaps(groups))
+            groups = cons.merge_overlapping(groups, texts)
 
     passages, unassigned = [], 0
     index = {doc: _TurnIndex(rows_) for doc, rows_ in turns.items()}
@@ -252,6 +263,7 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         cases=cases, documents=documents, passages=passages, filter=flt,
         case_keys=list(keys.get("case", {})), document_keys=list(keys.get("document", {})),
         code_order=code_order, unassigned=unassigned, coder_mode=coder,
+        citation_keys=chosen_keys(project, options.citation_attributes), language=project.language,
     )
 
 

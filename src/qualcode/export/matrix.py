@@ -13,12 +13,14 @@ from pathlib import Path
 from qualcode.errors import ProjectError
 from qualcode.export.columns import Column, labels, resolve_columns, theme_columns
 from qualcode.export.dataset import ExportData, Passage, display, load
+from qualcode.export.matrix_layout import order_rows, pack
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
 
 ROW_KINDS = ("respondents", "documents")
-SUFFIXES = (".xlsx", ".csv", ".md", ".html")
+SUFFIXES = (".xlsx", ".csv", ".md", ".html", ".docx")
+LAYOUTS = ("rows", "wide", "themes")
 
 
 @dataclass
@@ -27,6 +29,7 @@ class MatrixRow:
     label: str
     values: list[str]  # attribute values, in Matrix.attribute_keys order
     context: str  # the respondent's documents, or the document's respondents
+    group: str = ""  # the value of the --group-by attribute
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Matrix:
     columns: list[Column]
     rows: list[MatrixRow]
     cells: dict[tuple[int, int], list[tuple[Passage, str | None]]] = field(default_factory=dict)
+    group_by: str | None = None
 
     def passages(self, row: int, column: int) -> list[tuple[Passage, str | None]]:
         return self.cells.get((row, column), [])
@@ -44,27 +48,57 @@ class Matrix:
     def count(self, row: int, column: int) -> int:
         return len(self.cells.get((row, column), []))
 
-    def cell_text(self, row: int, column: int) -> str:
+    def cell_parts(self, row: int, column: int, words: dict | None = None) -> list[str]:
+        """Each passage of the cell with its reference: '[code] “…” (R01, Interview 1, turn 3)'."""
         col = self.columns[column]
         names = labels(self.data.tree)
         parts = []
         for p, case in self.passages(row, column):
             tag = f"[{names[p.code]}] " if col.rollup and p.code != col.code else ""
-            parts.append(f"{tag}“{self.data.quote(p)}” ({self.data.reference(p, case)})")
-        return "\n\n".join(parts)
+            parts.append(f"{tag}“{self.data.quote(p)}” ({self.data.reference(p, case, words)})")
+        return parts
+
+    def cell_text(self, row: int, column: int) -> str:
+        return "\n\n".join(self.cell_parts(row, column))
+
+    def groups(self) -> list[tuple[str, list[int]]]:
+        """(group value, row indexes) in row order; one unnamed group without --group-by."""
+        out: list[tuple[str, list[int]]] = []
+        for r, row in enumerate(self.rows):
+            if not out or out[-1][0] != row.group:
+                out.append((row.group, []))
+            out[-1][1].append(r)
+        return out
+
+    def group_title(self, value: str, n: int) -> str:
+        return f"{self.group_by}: {value or '(none)'} (N={n})"
 
     def header(self) -> list[str]:
         first = ["Respondent"] if self.rows_kind == "respondents" else ["Document"]
         context = ["Documents"] if self.rows_kind == "respondents" else ["Respondents"]
         return first + self.attribute_keys + context + [c.label for c in self.columns]
 
-    def table(self, title: str = "Matrix") -> Table:
-        rows = []
-        for r, row in enumerate(self.rows):
-            rows.append([row.label, *row.values, row.context]
-                        + [self.cell_text(r, c) for c in range(len(self.columns))])
+    def table(self, title: str = "Matrix", layout: str = "wide", continued: str = "continued") -> Table:
+        """The matrix as a Table: one row per respondent (``wide``), or with continuation rows
+        under a respondent whose cells are long (``rows``); group heading rows with --group-by."""
+        rows, band = [], set()
+        width = len(self.header())
+        for value, members in self.groups():
+            if self.group_by:
+                band.add(len(rows))
+                rows.append([self.group_title(value, len(members))] + [""] * (width - 1))
+            for r in members:
+                row = self.rows[r]
+                first = [row.label, *row.values, row.context]
+                if layout != "rows":
+                    rows.append(first + [self.cell_text(r, c) for c in range(len(self.columns))])
+                    continue
+                cells = [pack(self.cell_parts(r, c)) for c in range(len(self.columns))]
+                for k in range(max(len(c) for c in cells) if cells else 1):
+                    lead = first if k == 0 else [f"{row.label} ({continued})"] + [""] * (len(first) - 1)
+                    rows.append(lead + [c[k] if k < len(c) else "" for c in cells])
         kinds = ["key"] + ["attr"] * len(self.attribute_keys) + ["short"] + ["text"] * len(self.columns)
-        return Table(title, self.header(), rows, kinds)
+        return Table(title, self.header(), rows, kinds, band_rows=band)
 
     def to_dataframe(self):
         """The matrix as a pandas DataFrame (cells as text), indexed by row label."""
@@ -73,8 +107,10 @@ class Matrix:
 
 def build_matrix(source, rows: str = "respondents", columns: list[str] | None = None,
                  attributes: list[str] | None = None, options: ExportOptions | None = None,
-                 progress=None, _columns: list[Column] | None = None) -> Matrix:
-    """The matrix from a Project (read with ``options``) or from already loaded ExportData."""
+                 progress=None, _columns: list[Column] | None = None, sort: str | None = None,
+                 group_by: str | None = None) -> Matrix:
+    """The matrix from a Project (read with ``options``) or from already loaded ExportData;
+    rows ordered by ``sort`` or ``group_by`` (an attribute) when given."""
     if rows not in ROW_KINDS:
         raise ProjectError(f"--rows must be 'respondents' or 'documents', not '{rows}'.")
     data = source if isinstance(source, ExportData) else _load(source, options, progress)
@@ -88,7 +124,16 @@ def build_matrix(source, rows: str = "respondents", columns: list[str] | None = 
         infos = data.document_rows()
         matrix_rows = [MatrixRow(d.uuid, d.label, [_value(data, None, d, k) for k in keys],
                                  "; ".join(data.cases[c].label for c in d.respondents)) for d in infos]
-    matrix = Matrix(data, rows, keys, cols, matrix_rows)
+    order_by = group_by or sort
+    if order_by:
+        key = data.filter.resolve(order_by, "--group-by" if group_by else "--sort")
+        value = {id(m): _value(data, info if rows == "respondents" else None, info if rows == "documents" else None, key)
+                 for m, info in zip(matrix_rows, infos)}
+        for m in matrix_rows:
+            m.group = value[id(m)] if group_by else ""
+        matrix_rows = order_rows(matrix_rows, lambda m: value[id(m)])
+        group_by = key if group_by else None
+    matrix = Matrix(data, rows, keys, cols, matrix_rows, group_by=group_by)
     row_of = {row.key: i for i, row in enumerate(matrix_rows)}
     cols_of: dict[str, list[int]] = {}
     for i, col in enumerate(cols):
@@ -135,24 +180,57 @@ def _value(data: ExportData, case, doc, key: str) -> str:
 
 
 def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str] | None = None,
-                  attributes: list[str] | None = None, sheets: bool = False, progress=None) -> list[Table]:
-    """The main matrix, and with ``sheets`` one more table per theme (its sub-codes as columns)."""
-    tables = [build_matrix(data, rows, columns, attributes, progress=progress).table("Matrix")]
-    if sheets:
+                  attributes: list[str] | None = None, sheets: bool = False, progress=None,
+                  layout: str = "rows", sort: str | None = None, group_by: str | None = None,
+                  continued: str = "continued") -> list[Table]:
+    """The main matrix (not with the ``themes`` layout), and with ``sheets`` or the ``themes``
+    layout one table per theme (its sub-codes as columns)."""
+    if layout not in LAYOUTS:
+        raise ProjectError(f"--layout must be one of {', '.join(LAYOUTS)}, not '{layout}'.")
+    cell_layout = "wide" if layout == "wide" else "rows"
+    tables = []
+    if layout != "themes":
+        matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by)
+        tables.append(matrix.table("Matrix", cell_layout, continued))
+    if sheets or layout == "themes":
         for theme in data.tree.roots():
             cols = theme_columns(data, theme.uuid)
-            tables.append(build_matrix(data, rows, None, attributes, _columns=cols).table(theme.name))
+            matrix = build_matrix(data, rows, None, attributes, _columns=cols, sort=sort, group_by=group_by)
+            tables.append(matrix.table(theme.name, cell_layout, continued))
     return tables
 
 
 def export_matrix(project, output: str | Path, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False,
-                  options: ExportOptions | None = None, progress=None) -> Written:
+                  options: ExportOptions | None = None, progress=None, layout: str | None = None,
+                  sort: str | None = None, group_by: str | None = None, language: str | None = None) -> Written:
+    """Write the matrix. ``layout`` defaults to continuation rows for .xlsx and .docx (made to be
+    read and printed) and to one row per respondent for .csv, .md and .html (made to be processed)."""
+    from qualcode.export.labels import labels_for
+    from qualcode.export.quotes import replacement_notes
+
     suffix = check_suffix(output, SUFFIXES, "a data matrix")
-    if sheets and suffix == ".csv":
-        raise ProjectError(f"{output}: --sheets needs an .xlsx, .md or .html output (a CSV file holds one table).")
+    layout = layout or ("rows" if suffix in (".xlsx", ".docx") else "wide")
+    if (sheets or layout == "themes") and suffix == ".csv":
+        raise ProjectError(f"{output}: --sheets and --layout themes need an .xlsx, .docx, .md or .html output "
+                           "(a CSV file holds one table).")
+    if sort and group_by:
+        raise ProjectError("give --sort or --group-by, not both (--group-by also sorts).")
     with project.read_only():
         data = load(project, options, progress)
-    tables = matrix_tables(data, rows, columns, attributes, sheets, progress)
-    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"]))]
-    return write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES)
+    words = labels_for(language or data.language)
+    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"])), ("layout", layout)]
+    if group_by or sort:
+        about.append(("grouped by" if group_by else "sorted by", group_by or sort))
+    if suffix == ".docx":
+        from qualcode.export.matrix_docx import write_matrix_docx
+
+        matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by)
+        write_matrix_docx(output, matrix, about, words, progress)
+        written = Written([Path(output)])
+    else:
+        tables = matrix_tables(data, rows, columns, attributes, sheets, progress, layout, sort, group_by,
+                               words["continued"])
+        written = write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES[:4], progress)
+    written.notes += replacement_notes(data)
+    return written

@@ -26,6 +26,8 @@ class ExportOptions:
     codes: list[str] = field(default_factory=list)  # code references: only these (and their sub-codes)
     pseudonymise: bool = False
     pseudonym_map: str | None = None  # write the mapping here (only on request)
+    merge_overlaps: bool = False  # with coder 'all': overlapping passages of one code become one
+    citation_attributes: list[str] | None = None  # None: the project's setting (qualcode citations)
 
     def describe(self) -> list[tuple[str, str]]:
         """The settings, as (label, value) pairs, for an export's "about" notes."""
@@ -34,6 +36,8 @@ class ExportOptions:
             out.append(("where", "; ".join(str(c) for c in self.where)))
         if self.codes:
             out.append(("codes", "; ".join(self.codes)))
+        if self.merge_overlaps and self.coder.casefold() == "all":
+            out.append(("overlapping passages", "merged (one quote per passage, every coder named)"))
         out.append(("pseudonymised", "yes" if self.pseudonymise else "no"))
         return out
 
@@ -65,6 +69,7 @@ def options_from_args(args) -> ExportOptions:
         codes=list(codes),
         pseudonymise=bool(getattr(args, "pseudonymise", False)),
         pseudonym_map=getattr(args, "pseudonym_map", None),
+        merge_overlaps=bool(getattr(args, "merge", False)),
     )
 
 

@@ -107,7 +107,14 @@ def _m4_history_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
+def _m5_names(db: sqlite_utils.Database) -> None:
+    """The names list that --pseudonymise replaces (third parties and places named in speech)."""
+    from qualcode.store.names import NAMES_TABLE
+
+    db.execute(NAMES_TABLE)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_names]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

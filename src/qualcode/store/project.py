@@ -32,6 +32,16 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
         self.path = Path(path)
         self.coder = coder
         self._tree: CodeTree | None = None
+        self._names = None
+
+    @property
+    def names(self):
+        """The names list (:class:`qualcode.store.names.Names`), created on first use."""
+        if self._names is None:
+            from qualcode.store.names import Names
+
+            self._names = Names(self)
+        return self._names
 
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod
