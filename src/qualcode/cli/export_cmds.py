@@ -50,7 +50,7 @@ def _matrix_args(p) -> None:
 
 def _report_args(p) -> None:
     p.add_argument("--language", choices=["nl", "en"], help="language of the fixed labels (default: the project's)")
-    p.add_argument("--no-merge", dest="merge", action="store_false",
+    p.add_argument("--no-merge", action="store_true",
                    help="with --coder all: keep overlapping passages of different coders apart (default: "
                         "merge them into one, every coder named)")
 

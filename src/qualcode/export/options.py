@@ -69,7 +69,7 @@ def options_from_args(args) -> ExportOptions:
         codes=list(codes),
         pseudonymise=bool(getattr(args, "pseudonymise", False)),
         pseudonym_map=getattr(args, "pseudonym_map", None),
-        merge_overlaps=bool(getattr(args, "merge", False)),
+        merge_overlaps=hasattr(args, "no_merge") and not args.no_merge,  # only exports with --no-merge merge
     )
 
 
