@@ -30,20 +30,27 @@ def plain(value) -> object:
 
 
 def risky(text: str) -> bool:
-    return text.startswith(RISKY)
+    """Whether a spreadsheet could read the text as a formula (also after leading white space)."""
+    return text.startswith(RISKY) or text.lstrip().startswith(RISKY)
 
 
 def safe(value) -> object:
-    """A CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Carriage returns inside a cell become line feeds: Python's csv module leaves a field holding
+    a lone CR unquoted, and every CSV reader then breaks the row there."""
     value = plain(value)
-    if isinstance(value, str) and value.startswith(RISKY):
-        return "'" + value
+    if isinstance(value, str):
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if risky(value):
+            return "'" + value
     return value
 
 
 def unescape(value: str) -> str:
     """The text :func:`safe` was given (for reading qualcode's own CSV files back)."""
-    if value[:1] == "'" and value[1:2] and value[1:].startswith(RISKY):
+    if value[:1] == "'" and value[1:2] and risky(value[1:]):
         return value[1:]
     return value
 
