@@ -52,10 +52,14 @@ class Matrix:
         """Each passage of the cell with its reference: '[code] “…” (R01, Interview 1, turn 3)'."""
         col = self.columns[column]
         names = labels(self.data.tree)
-        parts = []
+        spans: dict[tuple, list] = {}  # the same words coded with several codes of the column: once
         for p, case in self.passages(row, column):
-            tag = f"[{names[p.code]}] " if col.rollup and p.code != col.code else ""
-            parts.append(f"{tag}“{self.data.quote(p)}” ({self.data.reference(p, case, words)})")
+            spans.setdefault((p.document, p.start, p.end, case), []).append(p)
+        parts = []
+        for (_doc, _start, _end, case), same in spans.items():
+            tags = [names[p.code] for p in same if col.rollup and p.code != col.code]
+            tag = f"[{'; '.join(dict.fromkeys(tags))}] " if tags else ""
+            parts.append(f"{tag}“{self.data.quote(same[0])}” ({self.data.reference(same[0], case, words)})")
         return parts
 
     def cell_text(self, row: int, column: int) -> str:
@@ -73,32 +77,40 @@ class Matrix:
     def group_title(self, value: str, n: int) -> str:
         return f"{self.group_by}: {value or '(none)'} (N={n})"
 
-    def header(self) -> list[str]:
+    def header(self, folded: bool = False) -> list[str]:
         first = ["Respondent"] if self.rows_kind == "respondents" else ["Document"]
         context = ["Documents"] if self.rows_kind == "respondents" else ["Respondents"]
-        return first + self.attribute_keys + context + [c.label for c in self.columns]
+        return first + ([] if folded else self.attribute_keys) + context + [c.label for c in self.columns]
 
-    def table(self, title: str = "Matrix", layout: str = "wide", continued: str = "continued") -> Table:
+    def row_label(self, r: int) -> str:
+        """The row's label with its attributes under it ('Petra\nrole: leraar\n…')."""
+        row = self.rows[r]
+        return "\n".join([row.label] + [f"{k}: {v}" for k, v in zip(self.attribute_keys, row.values) if v])
+
+    def table(self, title: str = "Matrix", layout: str = "wide", continued: str = "continued",
+              folded: bool = False, text_width: float = 60) -> Table:
         """The matrix as a Table: one row per respondent (``wide``), or with continuation rows
-        under a respondent whose cells are long (``rows``); group heading rows with --group-by."""
+        under a respondent whose cells are long (``rows``); group heading rows with --group-by;
+        ``folded``: the attributes in the first cell instead of columns of their own."""
         rows, band = [], set()
-        width = len(self.header())
+        width = len(self.header(folded))
         for value, members in self.groups():
             if self.group_by:
                 band.add(len(rows))
                 rows.append([self.group_title(value, len(members))] + [""] * (width - 1))
             for r in members:
                 row = self.rows[r]
-                first = [row.label, *row.values, row.context]
+                first = [self.row_label(r), row.context] if folded else [row.label, *row.values, row.context]
                 if layout != "rows":
                     rows.append(first + [self.cell_text(r, c) for c in range(len(self.columns))])
                     continue
-                cells = [pack(self.cell_parts(r, c)) for c in range(len(self.columns))]
+                cells = [pack(self.cell_parts(r, c), width=text_width) for c in range(len(self.columns))]
                 for k in range(max(len(c) for c in cells) if cells else 1):
                     lead = first if k == 0 else [f"{row.label} ({continued})"] + [""] * (len(first) - 1)
                     rows.append(lead + [c[k] if k < len(c) else "" for c in cells])
-        kinds = ["key"] + ["attr"] * len(self.attribute_keys) + ["short"] + ["text"] * len(self.columns)
-        return Table(title, self.header(), rows, kinds, band_rows=band)
+        kinds = ["key"] + ([] if folded else ["attr"] * len(self.attribute_keys)) + ["short"] \
+            + ["text"] * len(self.columns)
+        return Table(title, self.header(folded), rows, kinds, band_rows=band, text_width=text_width)
 
     def to_dataframe(self):
         """The matrix as a pandas DataFrame (cells as text), indexed by row label."""
@@ -192,7 +204,11 @@ def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str
     if layout != "themes":
         matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by)
         tables.append(matrix.table("Matrix", cell_layout, continued))
-    if sheets or layout == "themes":
+    if layout == "themes":  # a sheet per theme: one column with all its passages, each tagged [code]
+        for col in resolve_columns(data, ["themes"]):
+            matrix = build_matrix(data, rows, None, attributes, _columns=[col], sort=sort, group_by=group_by)
+            tables.append(matrix.table(col.label, cell_layout, continued, folded=True, text_width=90))
+    elif sheets:
         for theme in data.tree.roots():
             cols = theme_columns(data, theme.uuid)
             matrix = build_matrix(data, rows, None, attributes, _columns=cols, sort=sort, group_by=group_by)

@@ -89,6 +89,8 @@ def write_matrix_docx(output: str | Path, matrix, about: list[tuple[str, str]], 
         table.style = "Table Grid"
         table.autofit = False
         widths = (Cm(4.2), Cm(12.8))
+        for column, width in zip(table.columns, widths):  # the grid: LibreOffice reads these
+            column.width = width
         head = table.rows[0]
         _repeat_header(head)
         for cell, text, width in zip(head.cells, (first_header, col.label), widths):

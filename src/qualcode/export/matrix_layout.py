@@ -18,7 +18,7 @@ def lines(text: str, width: float = LINE_WIDTH) -> int:
     """About how many lines a wrapped cell of this column width needs (as the xlsx writer estimates)."""
     if not text:
         return 1
-    per_line = max(1.0, width * 0.95)
+    per_line = max(1.0, width * 1.1)
     return sum(1 + int(len(part) / per_line) for part in text.split("\n"))
 
 
@@ -41,7 +41,7 @@ def _split(text: str, max_lines: int, width: float) -> list[str]:
     """A passage too long for one cell, cut at spaces into pieces that fit (marked with …)."""
     if lines(text, width) <= max_lines:
         return [text]
-    budget = int(max_lines * width * 0.95 * 0.8)  # characters: leave room for the wrap losses
+    budget = int(max_lines * width * 1.1 * 0.8)  # characters: leave room for the wrap losses
     out, rest = [], text
     while rest:
         if len(rest) <= budget and lines(rest, width) <= max_lines:

@@ -2,8 +2,8 @@
 code, each quote in the Quote style followed by its citation (and, on request, memo).
 
 The table of contents is a TOC field whose result is written out (one entry per heading, a
-link to its bookmark and a PAGEREF field for the page), so it reads in any viewer before Word
-updates it; Word refreshes the page numbers when the document is opened.
+link to its bookmark), so it reads in any viewer as it is; Word rebuilds it with page numbers
+when the document is opened (``updateFields``), LibreOffice with Tools ▸ Update.
 
 Paragraphs are built as WordprocessingML elements directly: python-docx's ``add_paragraph``
 searches the body on every call, which makes books of tens of thousands of quotes take minutes.
@@ -108,11 +108,6 @@ class _Builder:
         for i, (level, text, mark) in enumerate(entries):
             p = self.etree.Element(_q("p"), nsmap={"w": W})
             ppr = se(p, _q("pPr"))
-            tabs = se(ppr, _q("tabs"))
-            tab = se(tabs, _q("tab"))
-            tab.set(_q("val"), "right")
-            tab.set(_q("leader"), "dot")
-            tab.set(_q("pos"), "9000")
             spacing = se(ppr, _q("spacing"))
             spacing.set(_q("before"), "60" if level == 1 else "0")
             spacing.set(_q("after"), "0")
@@ -121,7 +116,7 @@ class _Builder:
                 field_char(p, "begin")
                 instr(p, 'TOC \\o "1-3" \\h \\z \\u')
                 field_char(p, "separate")
-            if mark:
+            if mark:  # the heading, linked to its bookmark; Word adds page numbers when it updates the field
                 link = se(p, _q("hyperlink"))
                 link.set(_q("anchor"), mark)
                 link.set(_q("history"), "1")
@@ -130,12 +125,6 @@ class _Builder:
                     rpr = self.etree.Element(_q("rPr"))
                     se(rpr, _q("b"))
                     r.insert(0, rpr)
-                se(se(link, _q("r")), _q("tab"))
-                field_char(link, "begin")
-                instr(link, f" PAGEREF {mark} \\h ")
-                field_char(link, "separate")
-                run(link, "")
-                field_char(link, "end")
             if i == len(entries) - 1:
                 field_char(p, "end")
             self.sect.addprevious(p)

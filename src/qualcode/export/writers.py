@@ -38,6 +38,7 @@ class Table:
     band_rows: set[int] = field(default_factory=set)  # row indexes shaded as group headings
     freeze_columns: int = 1
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> number format
+    text_width: float = 60  # width of the passage ("text") columns in .xlsx
 
     def kind(self, i: int) -> str:
         return self.kinds[i] if i < len(self.kinds) else "attr"
@@ -187,7 +188,7 @@ def write_xlsx(path: str | Path, tables: list[Table], about: list[tuple[str, str
             if text_columns:
                 lines = max(_lines(row[i], w) if i < len(row) else 1 for i, w in text_columns)
                 if lines > 1:
-                    ws.row_dimensions[r + 2].height = min(409, 15 * lines)
+                    ws.row_dimensions[r + 2].height = min(409, 15 * lines + 4)
             styles = band_styles if r in table.band_rows else bold_styles if r in table.bold_rows else plain_styles
             if formats:
                 out = []
@@ -212,10 +213,22 @@ def write_xlsx(path: str | Path, tables: list[Table], about: list[tuple[str, str
     return cells.cut
 
 
+PAGE_WIDTH = 150  # column-width units across a landscape A4 page at 100 % (27.7 cm of ~0.19 cm)
+MIN_SCALE = 0.75  # fitting more on a page than this makes 11 pt text too small to read
+
+
 def _print_setup(ws, table: Table, widths: list[float]) -> None:
+    """Landscape A4, header row (and key columns) on every page, as many pages wide as it takes
+    to print at no less than 75 % — one page wide for tables that fit."""
+    import math
+
+    repeated = sum(widths[: table.freeze_columns])
+    total = sum(widths)
+    per_page = PAGE_WIDTH / MIN_SCALE
+    pages = 1 if total <= per_page else math.ceil((total - repeated) / max(1.0, per_page - repeated))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
@@ -316,7 +329,7 @@ def _lines(value, width: float) -> int:
     """About how many lines a wrapped cell needs at this column width."""
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(1.0, width * 0.95)  # as matrix_layout.lines: wrapping at words loses room
+    per_line = max(1.0, width * 1.1)  # as matrix_layout.lines (Calibri/Carlito 11: ~1.15 characters per unit)
     return sum(1 + int(len(part) / per_line) for part in value.split("\n"))
 
 
@@ -333,14 +346,19 @@ def sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _longest_line(value) -> int:
+    text = str(value)
+    return max(len(line) for line in text.split("\n")) if "\n" in text else len(text)
+
+
 def column_widths(table: Table) -> list[float]:
     """Widths from the content: wide wrapped columns for passages, snug ones for attributes."""
     out = []
     for i, name in enumerate(table.columns):
         kind = table.kind(i)
-        longest = max([len(str(name))] + [min(len(str(row[i])), 200) for row in table.rows[:500] if i < len(row)])
+        longest = max([len(str(name))] + [min(_longest_line(row[i]), 200) for row in table.rows[:500] if i < len(row)])
         if kind == "text":
-            width = 60 if longest > 40 else max(14, longest + 2)
+            width = table.text_width if longest > 40 else max(14, longest + 2)
         else:
             cap = KIND_WIDTH.get(kind, 16) + 16
             width = max(8, min(cap, longest + 2))
