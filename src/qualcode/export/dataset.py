@@ -96,6 +96,11 @@ class ExportData:
     def pairs(self):
         """(passage, case uuid or None) for every passage and each of its respondents that the
         --where filter lets through."""
+        if not self.filter.active:
+            for p in self.passages:
+                for case in p.cases or (None,):
+                    yield p, case
+            return
         for p in self.passages:
             doc = self.documents[p.document]
             for case in p.cases or (None,):
@@ -103,6 +108,8 @@ class ExportData:
                     yield p, case
 
     def selected_passages(self) -> list[Passage]:
+        if not self.filter.active:
+            return list(self.passages)
         seen, out = set(), []
         for p, _ in self.pairs():
             if id(p) not in seen:
@@ -244,19 +251,31 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
 
     passages, unassigned = [], 0
     index = {doc: _TurnIndex(rows_) for doc, rows_ in turns.items()}
+    one_turn: dict[int, tuple] = {}  # most passages lie in one turn: link each turn once
     for g in bar.track(groups, "linking passages to respondents"):
         idx = index.get(g.document)
         hit = idx.overlapping(g.start, g.end) if idx else []
-        respondents = tuple(dict.fromkeys(t[6] for t in hit if t[6] and t[7] == "respondent"))
+        doc = documents[g.document]
+        if len(hit) == 1:
+            t = hit[0]
+            linked = one_turn.get(id(t))
+            if linked is None:
+                respondents = (t[6],) if t[6] and t[7] == "respondent" else ()
+                linked = (respondents, (t[1],), (t[2],) if t[2] else (), t[5])
+                one_turn[id(t)] = linked
+            respondents, turn_ids, speakers, stamp = linked
+        else:
+            respondents = tuple(dict.fromkeys(t[6] for t in hit if t[6] and t[7] == "respondent"))
+            turn_ids = tuple(t[1] for t in hit)
+            speakers = tuple(dict.fromkeys(t[2] for t in hit if t[2]))
+            stamp = next((t[5] for t in hit if t[5] is not None), None)
         by_turn = bool(respondents)
-        if not respondents and len(documents[g.document].respondents) == 1:
-            respondents = (documents[g.document].respondents[0],)
+        if not respondents and len(doc.respondents) == 1:
+            respondents = (doc.respondents[0],)
         if not respondents:
             unassigned += 1
-        speakers = tuple(dict.fromkeys(t[2] for t in hit if t[2]))
-        stamp = next((t[5] for t in hit if t[5] is not None), None)
         passages.append(Passage(g.document, g.code, g.start, g.end, g.text or "", g.members, respondents,
-                                tuple(t[1] for t in hit), speakers, stamp, by_turn))
+                                turn_ids, speakers, stamp, by_turn))
     passages.sort(key=lambda p: (documents[p.document].order, p.start, p.end, code_order.get(p.code, 0)))
     return ExportData(
         project_name=project.meta("name") or project.path.stem, tree=tree, options=options, pseudo=pseudo,

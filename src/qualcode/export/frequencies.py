@@ -17,6 +17,7 @@ from qualcode.export.dataset import ExportData, load
 from qualcode.export.filters import case_values, doc_values
 from qualcode.export.options import ExportOptions
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 SUFFIXES = (".xlsx", ".csv", ".md", ".html")
 NONE = "(none)"
@@ -212,6 +213,7 @@ def top_table(f: Frequencies, n: int = 3) -> Table:
     return Table(title, columns, rows, ["short", "number"] + ["short"] * len(groups), band_rows=band, freeze_columns=2)
 
 
+@without_gc
 def export_frequencies(project, output: str | Path, by: str | None = None,
                        options: ExportOptions | None = None, progress=None) -> Written:
     check_suffix(output, SUFFIXES, "a frequency table")

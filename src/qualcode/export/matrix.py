@@ -17,6 +17,7 @@ from qualcode.export.matrix_layout import order_rows, pack
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 ROW_KINDS = ("respondents", "documents")
 SUFFIXES = (".xlsx", ".csv", ".md", ".html", ".docx")
@@ -52,14 +53,23 @@ class Matrix:
         """Each passage of the cell with its reference: '[code] “…” (R01, Interview 1, turn 3)'."""
         col = self.columns[column]
         names = labels(self.data.tree)
-        spans: dict[tuple, list] = {}  # the same words coded with several codes of the column: once
+        # the same words coded with several codes of the column are shown once (they are adjacent:
+        # passages are in text order)
+        runs: list[tuple[Passage, str | None, list[str]]] = []
+        last = None
         for p, case in self.passages(row, column):
-            spans.setdefault((p.document, p.start, p.end, case), []).append(p)
+            key = (p.document, p.start, p.end, case)
+            if key == last:
+                runs[-1][2].append(p.code)
+                continue
+            last = key
+            runs.append((p, case, [p.code]))
         parts = []
-        for (_doc, _start, _end, case), same in spans.items():
-            tags = [names[p.code] for p in same if col.rollup and p.code != col.code]
+        quote, reference = self.data.quote, self.data.reference
+        for p, case, codes in runs:
+            tags = [names[c] for c in codes if c != col.code] if col.rollup else []
             tag = f"[{'; '.join(dict.fromkeys(tags))}] " if tags else ""
-            parts.append(f"{tag}“{self.data.quote(same[0])}” ({self.data.reference(same[0], case, words)})")
+            parts.append(f"{tag}“{quote(p)}” ({reference(p, case, words)})")
         return parts
 
     def cell_text(self, row: int, column: int) -> str:
@@ -216,6 +226,7 @@ def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str
     return tables
 
 
+@without_gc
 def export_matrix(project, output: str | Path, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False,
                   options: ExportOptions | None = None, progress=None, layout: str | None = None,

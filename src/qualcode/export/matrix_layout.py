@@ -19,6 +19,8 @@ def lines(text: str, width: float = LINE_WIDTH) -> int:
     if not text:
         return 1
     per_line = max(1.0, width * 1.1)
+    if "\n" not in text:
+        return 1 + int(len(text) / per_line)
     return sum(1 + int(len(part) / per_line) for part in text.split("\n"))
 
 
@@ -27,11 +29,13 @@ def pack(parts: list[str], max_lines: int = MAX_LINES, width: float = LINE_WIDTH
     chunks: list[list[str]] = [[]]
     used = 0
     for part in parts:
-        for piece in _split(part, max_lines, width):
-            need = lines(piece, width) + (1 if chunks[-1] else 0)
+        n = lines(part, width)
+        pieces = [(part, n)] if n <= max_lines else [(x, lines(x, width)) for x in _split(part, max_lines, width)]
+        for piece, n in pieces:
+            need = n + (1 if chunks[-1] else 0)
             if chunks[-1] and used + need > max_lines:
                 chunks.append([])
-                need, used = lines(piece, width), 0
+                need, used = n, 0
             chunks[-1].append(piece)
             used += need
     return ["\n\n".join(c) for c in chunks]

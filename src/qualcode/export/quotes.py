@@ -20,6 +20,7 @@ from qualcode.export.labels import labels_for
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, atomic_write_text, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 SUFFIXES = (".docx", ".md", ".csv", ".xlsx")
 
@@ -151,6 +152,7 @@ def quotes_markdown(data: ExportData, groups: list[QuoteGroup], words: dict | No
     return "\n".join(out) + "\n"
 
 
+@without_gc
 def export_quotes(project, output: str | Path, options: ExportOptions | None = None,
                   attributes: list[str] | None = None, progress=None, memos: bool = False,
                   language: str | None = None) -> Written:

@@ -330,6 +330,8 @@ def _lines(value, width: float) -> int:
     if not isinstance(value, str) or not value:
         return 1
     per_line = max(1.0, width * 1.1)  # as matrix_layout.lines (Calibri/Carlito 11: ~1.15 characters per unit)
+    if "\n" not in value:
+        return 1 + int(len(value) / per_line)
     return sum(1 + int(len(part) / per_line) for part in value.split("\n"))
 
 
