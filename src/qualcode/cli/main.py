@@ -12,6 +12,7 @@ from qualcode.errors import QualcodeError
 COMMAND_MODULES = [
     "qualcode.cli.project_cmds",
     "qualcode.cli.coding_cmds",
+    "qualcode.cli.privacy_cmds",
     "qualcode.cli.demo_cmd",
     "qualcode.cli.tui_cmd",
     "qualcode.cli.suggest_cmds",
