@@ -102,25 +102,31 @@ class Matrix:
         """The matrix as a Table: one row per respondent (``wide``), or with continuation rows
         under a respondent whose cells are long (``rows``); group heading rows with --group-by;
         ``folded``: the attributes in the first cell instead of columns of their own."""
-        rows, band = [], set()
+        rows, band, heights = [], set(), []
         width = len(self.header(folded))
         for value, members in self.groups():
             if self.group_by:
                 band.add(len(rows))
                 rows.append([self.group_title(value, len(members))] + [""] * (width - 1))
+                heights.append(1)
             for r in members:
                 row = self.rows[r]
                 first = [self.row_label(r), row.context] if folded else [row.label, *row.values, row.context]
                 if layout != "rows":
                     rows.append(first + [self.cell_text(r, c) for c in range(len(self.columns))])
+                    heights = None
                     continue
-                cells = [pack(self.cell_parts(r, c), width=text_width) for c in range(len(self.columns))]
+                cells = [pack(self.cell_parts(r, c), width=text_width, with_lines=True)
+                         for c in range(len(self.columns))]
                 for k in range(max(len(c) for c in cells) if cells else 1):
                     lead = first if k == 0 else [f"{row.label} ({continued})"] + [""] * (len(first) - 1)
-                    rows.append(lead + [c[k] if k < len(c) else "" for c in cells])
+                    rows.append(lead + [c[k][0] if k < len(c) else "" for c in cells])
+                    label_lines = lead[0].count("\n") + 1
+                    heights.append(max([label_lines] + [c[k][1] for c in cells if k < len(c)]))
         kinds = ["key"] + ([] if folded else ["attr"] * len(self.attribute_keys)) + ["short"] \
             + ["text"] * len(self.columns)
-        return Table(title, self.header(folded), rows, kinds, band_rows=band, text_width=text_width)
+        return Table(title, self.header(folded), rows, kinds, band_rows=band, text_width=text_width,
+                     row_lines=heights if layout == "rows" else None)
 
     def to_dataframe(self):
         """The matrix as a pandas DataFrame (cells as text), indexed by row label."""

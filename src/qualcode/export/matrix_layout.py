@@ -24,9 +24,11 @@ def lines(text: str, width: float = LINE_WIDTH) -> int:
     return sum(1 + int(len(part) / per_line) for part in text.split("\n"))
 
 
-def pack(parts: list[str], max_lines: int = MAX_LINES, width: float = LINE_WIDTH) -> list[str]:
-    """Passages (each a string) into cells of at most ``max_lines`` lines; blank line between passages."""
+def pack(parts: list[str], max_lines: int = MAX_LINES, width: float = LINE_WIDTH, with_lines: bool = False) -> list:
+    """Passages (each a string) into cells of at most ``max_lines`` lines; blank line between
+    passages. ``with_lines``: (cell text, its lines) pairs instead of the texts."""
     chunks: list[list[str]] = [[]]
+    sizes = [0]
     used = 0
     for part in parts:
         n = lines(part, width)
@@ -35,9 +37,13 @@ def pack(parts: list[str], max_lines: int = MAX_LINES, width: float = LINE_WIDTH
             need = n + (1 if chunks[-1] else 0)
             if chunks[-1] and used + need > max_lines:
                 chunks.append([])
+                sizes.append(0)
                 need, used = n, 0
             chunks[-1].append(piece)
             used += need
+            sizes[-1] = used
+    if with_lines:
+        return [("\n\n".join(c), max(1, size)) for c, size in zip(chunks, sizes)]
     return ["\n\n".join(c) for c in chunks]
 
 

@@ -39,6 +39,7 @@ class Table:
     freeze_columns: int = 1
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> number format
     text_width: float = 60  # width of the passage ("text") columns in .xlsx
+    row_lines: list[int] | None = None  # wrapped lines per row, when the table's maker knows them
 
     def kind(self, i: int) -> str:
         return self.kinds[i] if i < len(self.kinds) else "attr"
@@ -184,8 +185,13 @@ def write_xlsx(path: str | Path, tables: list[Table], about: list[tuple[str, str
             band_styles.append(cells.style(bold, band_fill, align, None, number_format))
         formats = table.formats
         make = cells.make
+        known = table.row_lines
         for r, row in enumerate(of(progress).track(table.rows, f"writing sheet '{table.title}'")):
-            if text_columns:
+            if known is not None:
+                lines = known[r]
+                if lines > 1:
+                    ws.row_dimensions[r + 2].height = min(409, 15 * lines + 4)
+            elif text_columns:
                 lines = max(_lines(row[i], w) if i < len(row) else 1 for i, w in text_columns)
                 if lines > 1:
                     ws.row_dimensions[r + 2].height = min(409, 15 * lines + 4)
@@ -356,9 +362,13 @@ def _longest_line(value) -> int:
 def column_widths(table: Table) -> list[float]:
     """Widths from the content: wide wrapped columns for passages, snug ones for attributes."""
     out = []
+    sample = table.rows[:500]
     for i, name in enumerate(table.columns):
         kind = table.kind(i)
-        longest = max([len(str(name))] + [min(_longest_line(row[i]), 200) for row in table.rows[:500] if i < len(row)])
+        if kind == "text" and any(i < len(row) and len(str(row[i])) > 40 for row in sample):
+            out.append(table.text_width)  # passages: the wide wrapped column
+            continue
+        longest = max([len(str(name))] + [min(_longest_line(row[i]), 200) for row in sample if i < len(row)])
         if kind == "text":
             width = table.text_width if longest > 40 else max(14, longest + 2)
         else:
