@@ -135,6 +135,12 @@ def main() -> None:
         "by itself; writing the sheet is within a few percent of the floor (cells are made directly as "
         "string or number cells with one shared style per column, rows go to openpyxl's writer without "
         "being re-wrapped, row heights come from the layout that packed the cells).",
+        "",
+        "Before (same projects, wall-clock, one run, 2026-12-02): data matrix 2.98 s against a floor of 1.11 s "
+        "(2.7×), quote book 4.63 s against 1.59 s (2.9×). What changed: xlsx cells are made directly "
+        "(openpyxl re-bound every appended cell, formatting its repr on the way), the cyclic garbage collector "
+        "is paused while an export builds its objects (a third of reading the project), codings' members "
+        "are named tuples, and a passage's turn links are computed once per turn.",
     ]
     if not a.no_write:
         write_section("export-floor", "## Export .xlsx against openpyxl write-only (`benchmarks/bench_export_floor.py`)\n\n"
