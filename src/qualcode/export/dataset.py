@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from qualcode.export import consensus as cons
 from qualcode.export.citations import chosen_keys
 from qualcode.export.filters import Filter
+from qualcode.export.gcpause import without_gc
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.pseudonym import Pseudonymiser
@@ -207,6 +208,7 @@ def display(value) -> str:
 
 
 # -- loading ---------------------------------------------------------------------------------------
+@without_gc
 def load(project, options: ExportOptions | None = None, progress=None) -> ExportData:
     """Read everything an export needs, once, without changing the project."""
     options = options or ExportOptions()
