@@ -186,15 +186,16 @@ def write_xlsx(path: str | Path, tables: list[Table], about: list[tuple[str, str
         formats = table.formats
         make = cells.make
         known = table.row_lines
+        heights = cells.heights(ws)
         for r, row in enumerate(of(progress).track(table.rows, f"writing sheet '{table.title}'")):
             if known is not None:
                 lines = known[r]
-                if lines > 1:
-                    ws.row_dimensions[r + 2].height = min(409, 15 * lines + 4)
             elif text_columns:
                 lines = max(_lines(row[i], w) if i < len(row) else 1 for i, w in text_columns)
-                if lines > 1:
-                    ws.row_dimensions[r + 2].height = min(409, 15 * lines + 4)
+            else:
+                lines = 1
+            if lines > 1:
+                heights[r + 2] = {"ht": str(min(409, 15 * lines + 4)), "customHeight": "1"}
             styles = band_styles if r in table.band_rows else bold_styles if r in table.bold_rows else plain_styles
             if formats:
                 out = []
@@ -283,6 +284,14 @@ class _CellMaker:
                 yield cell
 
         ws._values_to_row = values_to_row  # our cells are final: no re-binding per value
+
+    @staticmethod
+    def heights(ws) -> dict:
+        """Row heights as the row attributes openpyxl's writer merges in (``{"ht": …}``): a
+        RowDimension per row costs more than the row's cells."""
+        plain_rows: dict[int, dict] = {}
+        ws.row_dimensions = plain_rows  # write-only sheets read it only as ``get(row, {})``
+        return plain_rows
 
     def style(self, font=None, fill=None, align=None, border=None, number_format=None, quote=False) -> tuple:
         """(StyleArray, its id in the workbook, the arguments) for this combination."""
