@@ -42,6 +42,7 @@ class Matrix:
     rows: list[MatrixRow]
     cells: dict[tuple[int, int], list[tuple[Passage, str | None]]] = field(default_factory=dict)
     group_by: str | None = None
+    _references: dict = field(default_factory=dict, repr=False)
 
     def passages(self, row: int, column: int) -> list[tuple[Passage, str | None]]:
         return self.cells.get((row, column), [])
@@ -66,10 +67,15 @@ class Matrix:
             runs.append((p, case, [p.code]))
         parts = []
         quote, reference = self.data.quote, self.data.reference
+        refs = self._references  # passages in one turn of one respondent share their reference
         for p, case, codes in runs:
             tags = [names[c] for c in codes if c != col.code] if col.rollup else []
             tag = f"[{'; '.join(dict.fromkeys(tags))}] " if tags else ""
-            parts.append(f"{tag}“{quote(p)}” ({reference(p, case, words)})")
+            key = (p.document, p.turns, p.timestamp_ms, case, p.by_turn, p.speakers, id(words))
+            ref = refs.get(key)
+            if ref is None:
+                ref = refs[key] = reference(p, case, words)
+            parts.append(f"{tag}“{quote(p)}” ({ref})")
         return parts
 
     def cell_text(self, row: int, column: int) -> str:
