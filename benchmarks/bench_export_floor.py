@@ -145,7 +145,8 @@ def main() -> None:
         "(2.7×), quote book 4.63 s against 1.59 s (2.9×). What changed: xlsx cells are made directly "
         "(openpyxl re-bound every appended cell, formatting its repr on the way), the cyclic garbage collector "
         "is paused while an export builds its objects (a third of reading the project), codings' members "
-        "are named tuples, and a passage's turn links are computed once per turn.",
+        "are named tuples, a passage's turn links and its reference are computed once per turn, and row heights "
+        "go to the writer as plain row attributes (a RowDimension object per row cost more than its cells).",
     ]
     if not a.no_write:
         write_section("export-floor", "## Export .xlsx against openpyxl write-only (`benchmarks/bench_export_floor.py`)\n\n"
