@@ -212,8 +212,16 @@ def write_xlsx(path: str | Path, tables: list[Table], about: list[tuple[str, str
         cells.attach(ws)
         ws.column_dimensions["A"].width = 28
         ws.column_dimensions["B"].width = 80
-        label_style, value_style = cells.style(bold), cells.style(None, None, wrap)
-        for label, value in about:
+        label_style, value_style = cells.style(bold, None, top), cells.style(None, None, wrap)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        for r, (label, value) in enumerate(about, start=1):
+            lines = _lines(str(value), 80)
+            if lines > 1:
+                ws.row_dimensions[r].height = min(409, 15 * lines + 4)
             ws.append([cells.make(label, label_style), cells.make(value, value_style)])
     with atomic_path(path) as tmp:
         wb.save(tmp)
