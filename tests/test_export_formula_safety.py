@@ -31,23 +31,23 @@ def _hostile(path: Path) -> tuple[Path, dict[str, list[str]]]:
     fields: dict[str, list[str]] = {k: [] for k in ("code", "document", "speaker", "attribute", "memo", "text")}
     project = Project.create(path, name="Hostile")
     with project.transaction():
-        theme = project.add_code("=SUM(A1:A9) thema")
+        theme = project.codebook.add("=SUM(A1:A9) thema")
         for i, prefix in enumerate(RISKY):
             tag = NAMES[prefix]
-            code = project.add_code(f"{prefix}code {tag}", parent=theme.uuid)
+            code = project.codebook.add(f"{prefix}code {tag}", parent=theme.uuid)
             question = "Interviewer: Wat vindt u?\n\n"
             speaker = f"{prefix}Spreker {tag}"
             said = f"{prefix}tekst {tag} 1+1 zegt genoeg. En nog een zin erachter."
             text = question + f"{speaker}: " + said + "\n"
             turns = [SimpleNamespace(speaker="Interviewer", start=0, end=len(question) - 2, timestamp_ms=None),
                      SimpleNamespace(speaker=speaker, start=len(question), end=len(text) - 1, timestamp_ms=1000 * i)]
-            doc, _ = project.add_document(f"{prefix}doc {tag}", text, turns)
-            case = next(c for c in project.cases() if c.name == speaker)
-            project.set_attribute("case", case.uuid, "rol", f"{prefix}waarde {tag}", "text")
-            project.set_attribute("case", case.uuid, f"{prefix}kenmerk", f"{prefix}x", "text")
+            doc, _ = project.documents.add(f"{prefix}doc {tag}", text, turns)
+            case = next(c for c in project.cases.list() if c.name == speaker)
+            project.attributes.set("case", case.uuid, "rol", f"{prefix}waarde {tag}", "text")
+            project.attributes.set("case", case.uuid, f"{prefix}kenmerk", f"{prefix}x", "text")
             start = text.index(said)
             end = start + len(said)
-            project.add_codings([
+            project.codings.add_many([
                 NewCoding(doc.uuid, code.uuid, "anna", start, end, memo=f"{prefix}memo {tag}"),
                 NewCoding(doc.uuid, code.uuid, "+bram", start, start + len(said) // 2, memo=f"{prefix}memo b {tag}"),
             ])
@@ -164,9 +164,9 @@ def test_codings_csv_reads_back_as_written(outputs, tmp_path, capsys):
     copy = tmp_path / "copy.qualcode"
     with Project.open(project) as p:
         p.backup(copy)
-        before = sorted((c.code, c.start, c.end, c.memo) for c in p.codings())
+        before = sorted((c.code, c.start, c.end, c.memo) for c in p.codings.list())
     with Project.open(copy) as p, p.transaction():
-        p.remove_codings([c.uuid for c in p.codings()])
+        p.codings.remove([c.uuid for c in p.codings.list()])
     # qualcode's own imports never put a carriage return into a text; leave out the one document
     # this test gave one (its CSV cells hold a line feed instead)
     with open(out / "codings.csv", encoding="utf-8-sig", newline="") as fh:
@@ -177,6 +177,6 @@ def test_codings_csv_reads_back_as_written(outputs, tmp_path, capsys):
         csv.writer(fh, lineterminator="\n").writerows(kept)
     assert main(["import-codings", str(copy), str(tmp_path / "codings.csv")]) == 0, capsys.readouterr().err
     with Project.open(copy) as p:
-        after = sorted((c.code, c.start, c.end, c.memo) for c in p.codings())
+        after = sorted((c.code, c.start, c.end, c.memo) for c in p.codings.list())
     assert after == [c for c in before if "\r" not in c[3]]
     assert {m for *_, m in after} >= {m for m in fields["memo"] if "\r" not in m}

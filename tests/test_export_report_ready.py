@@ -15,7 +15,7 @@ from qualcode.export.matrix_layout import MAX_LINES, lines
 from qualcode.ingest.turns import detect_turns
 from qualcode.store.codings import NewCoding
 from qualcode.store.project import Project
-from test_export_common import build_study, span
+from tests.export.test_common import build_study, span
 
 THIRD_PARTY = """Interviewer (00:00:01): Hoe gaat het op school?
 
@@ -28,12 +28,12 @@ def study(tmp_path):
     path = build_study(tmp_path / "study.qualcode")
     with Project.open(path) as project:
         with project.transaction():
-            doc, _ = project.add_document("Interview 2", THIRD_PARTY, detect_turns(THIRD_PARTY))
-            sanne = next(c for c in project.cases() if c.name == "Sanne")
-            project.set_attribute("case", sanne.uuid, "role", "leraar", "text")
-            project.set_attribute("case", sanne.uuid, "perspective", "primair proces", "text")
-        code = project.code("Lerarentekort")
-        project.add_codings([NewCoding(doc.uuid, code.uuid, "anna",
+            doc, _ = project.documents.add("Interview 2", THIRD_PARTY, detect_turns(THIRD_PARTY))
+            sanne = next(c for c in project.cases.list() if c.name == "Sanne")
+            project.attributes.set("case", sanne.uuid, "role", "leraar", "text")
+            project.attributes.set("case", sanne.uuid, "perspective", "primair proces", "text")
+        code = project.codebook.get("Lerarentekort")
+        project.codings.add_many([NewCoding(doc.uuid, code.uuid, "anna",
                                        *span(THIRD_PARTY, "Mijn collega Priscilla helpt elke dag in groep 5"))])
     return path
 
@@ -138,8 +138,8 @@ def test_citations_use_the_chosen_attributes_and_warn_about_small_groups(study, 
     assert "leraar (1); schoolleider (1); onderwijsassistent (2)" in err
     assert main(["citations", str(study), "--attributes", "perspective"]) == 0
     with Project.open(study) as project, project.transaction():  # a third onderwijsassistent
-        for case in project.cases():
-            project.set_attribute("case", case.uuid, "role", "onderwijsassistent", "text")
+        for case in project.cases.list():
+            project.attributes.set("case", case.uuid, "role", "onderwijsassistent", "text")
     assert main(["citations", str(study), "--attributes", "role"]) == 0
     capsys.readouterr()
     assert main(["export", "quotes", str(study), "-o", str(md)]) == 0
@@ -167,18 +167,18 @@ def _long_study(tmp_path, passages: int = 40):
     path = tmp_path / "long.qualcode"
     project = Project.create(path, name="Lang")
     with project.transaction():
-        theme = project.add_code("Werkdruk")
-        code = project.add_code("Oorzaken", parent=theme.uuid)
-        doc, _ = project.add_document("Interview lang", text, detect_turns(text))
-        cases = {c.name: c.uuid for c in project.cases()}
-        project.set_attribute("case", cases["Sanne"], "role", "leraar", "text")
+        theme = project.codebook.add("Werkdruk")
+        code = project.codebook.add("Oorzaken", parent=theme.uuid)
+        doc, _ = project.documents.add("Interview lang", text, detect_turns(text))
+        cases = {c.name: c.uuid for c in project.cases.list()}
+        project.attributes.set("case", cases["Sanne"], "role", "leraar", "text")
     codings, at = [], 0
     for _ in range(passages):
         start = text.index("Sanne: ", at) + len("Sanne: ")
         end = start + len(sentence * 6) - 1
         codings.append(NewCoding(doc.uuid, code.uuid, "anna", start, end))
         at = end
-    project.add_codings(codings)
+    project.codings.add_many(codings)
     project.close()
     return path
 
@@ -233,8 +233,8 @@ def test_matrix_groups_sorts_and_writes_a_document(study, tmp_path):
 
 def test_top_lists_mark_ties_and_small_groups(study, tmp_path):
     with Project.open(study) as project:  # Sanne mentions Administratieve last too: 2 of 4, as Lerarentekort
-        doc = project.document("Interview 2")
-        project.add_codings([NewCoding(doc.uuid, project.code("Administratieve last").uuid, "anna",
+        doc = project.documents.get("Interview 2")
+        project.codings.add_many([NewCoding(doc.uuid, project.codebook.get("Administratieve last").uuid, "anna",
                                        *span(THIRD_PARTY, "Zonder Priscilla lukt het niet."))])
     out = tmp_path / "f.xlsx"
     assert main(["export", "frequencies", str(study), "-o", str(out)]) == 0

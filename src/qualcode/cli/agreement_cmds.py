@@ -161,7 +161,7 @@ def _is_stat(value) -> bool:
 
 
 def cmd_agreement(args) -> int:
-    from qualcode.team import agreement_io as aio
+    from qualcode.agreement import data as aio
 
     if not 0 < args.min_overlap <= 1:
         raise ProjectError(f"--min-overlap must be above 0 and at most 1, not {args.min_overlap}.")
@@ -174,7 +174,7 @@ def cmd_agreement(args) -> int:
     docs = aio.per_document(data, report) if (args.per_document or suffix == ".xlsx") else None
     d = aio.report_dict(data, report, docs)
     if suffix == ".xlsx":
-        from qualcode.team.agreement_writers import write_report_xlsx
+        from qualcode.agreement.writers import write_report_xlsx
 
         write_report_xlsx(args.output, d)
         err_console.print(f"wrote {args.output}")
@@ -191,7 +191,7 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_disagreements(args) -> int:
-    from qualcode.team import agreement_io as aio
+    from qualcode.agreement import data as aio
 
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if args.output and suffix not in (".csv", ".docx", ".json"):
@@ -202,7 +202,7 @@ def cmd_disagreements(args) -> int:
         title = f"Disagreements: {project.meta('name') or Path(args.project).stem}"
         if args.pseudonymise:
             rows, replaced = _pseudonymise_rows(project, rows)
-    from qualcode.team import agreement_writers as w
+    from qualcode.agreement import writers as w
 
     if suffix == ".csv":
         w.write_disagreements_csv(args.output, rows)
@@ -235,7 +235,7 @@ def _pseudonymise_rows(project, rows: list[dict]) -> tuple[list[dict], int]:
     """Document names, speakers and passage text with every name replaced (as the exports do)."""
     from qualcode.export.pseudonym import Pseudonymiser
 
-    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers(), names=project.names.all())
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), names=project.names.all())
     out = []
     for r in rows:
         r = dict(r)
@@ -253,11 +253,11 @@ def _snippet(text: str, n: int = 160) -> str:
 
 def cmd_consensus(args) -> int:
     from qualcode.domain.locate import resolve_span
-    from qualcode.team.consensus import settle
+    from qualcode.agreement.consensus import settle
 
     with opened(args.project, coder="consensus") as project:
-        doc = project.document(args.document)
-        code = project.code(args.code)
+        doc = project.documents.get(args.document)
+        code = project.codebook.get(args.code)
         region = (args.start, args.end, args.turn, args.quote)
         if all(v is None for v in region):
             if args.accept is None and not args.none:
@@ -265,12 +265,12 @@ def cmd_consensus(args) -> int:
             start, end = 0, doc.length
         else:
             try:
-                start, end = resolve_span(doc.text, project.turns(doc.uuid), args.start, args.end, args.turn,
+                start, end = resolve_span(doc.text, project.documents.turns(doc.uuid), args.start, args.end, args.turn,
                                           args.quote, args.occurrence, doc_name=f"'{doc.name}'")
             except ValueError as exc:
                 raise ProjectError(str(exc)) from None
         if args.accept:
-            from qualcode.team.agreement_io import resolve_coder
+            from qualcode.agreement.data import resolve_coder
 
             args.accept = resolve_coder(project, args.accept)
         done = settle(project, doc.uuid, code.uuid, start, end, accept=args.accept, none=args.none)
@@ -284,7 +284,7 @@ def cmd_consensus(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from qualcode.team.consensus import review_data
+    from qualcode.agreement.consensus import review_data
 
     with opened(args.project) as project:  # check the document and coders before starting the TUI
         data = review_data(project, args.document, args.coders)

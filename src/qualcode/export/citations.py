@@ -17,7 +17,7 @@ MIN_GROUP = 3
 
 def resolve_keys(project, keys: list[str]) -> list[str]:
     """The respondent attribute keys as stored (matched without regard to case)."""
-    known = list(project.export_attribute_keys().get("case", {}))
+    known = list(project.reads.attribute_keys().get("case", {}))
     folded = {k.casefold(): k for k in known}
     out = []
     for key in keys:
@@ -35,7 +35,7 @@ def chosen_keys(project, requested: list[str] | None) -> list[str]:
     saved = project.settings().get(CITATION_SETTING)
     if not saved:
         return []
-    known = set(project.export_attribute_keys().get("case", {}))
+    known = set(project.reads.attribute_keys().get("case", {}))
     return [k for k in saved if k in known]
 
 
@@ -49,9 +49,9 @@ def combinations(project, keys: list[str]) -> list[tuple[tuple[str, ...], int]]:
     """(values, respondents holding exactly them) over every respondent of the project, smallest first."""
     if not keys:
         return []
-    attrs = project.attributes("case")
+    attrs = project.attributes.of("case")
     counts: dict[tuple[str, ...], int] = {}
-    for uuid, _name, role in project.export_cases():
+    for uuid, _name, role in project.reads.cases():
         if role != "respondent":
             continue
         values = tuple(_value(attrs.get(uuid, {}).get(k)) for k in keys)

@@ -133,16 +133,16 @@ def find_candidates(texts: dict[str, str], language: str, known: dict[str, str] 
 
 def project_candidates(project, contexts: int = 3) -> list[Candidate]:
     """Candidates in every document of the project, plus the speakers who are people."""
-    docs = project.export_documents()
-    texts_by_uuid = project.export_texts([d[0] for d in docs])
+    docs = project.reads.documents()
+    texts_by_uuid = project.reads.texts([d[0] for d in docs])
     labels = {d[0]: d[1] for d in docs}
     texts = {labels[u]: t for u, t in texts_by_uuid.items()}
     known: dict[str, str] = {}
     people = set()
-    for _uuid, name, role in project.export_cases():
+    for _uuid, name, role in project.reads.cases():
         if not is_role_label(name):
             people.add(name)
-    for _doc, label, _case in project.export_speakers():
+    for _doc, label, _case in project.reads.speakers():
         if not is_role_label(label):
             people.add(label)
     for name in people:
