@@ -152,13 +152,18 @@ def test_xlsx_has_a_sheet_per_level(nvivo, tmp_path, capsys):
     out = tmp_path / "report.xlsx"
     assert main(["agreement", str(nvivo), "-o", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Overall", "Per code", "Per domain", "Per document", "Documents", "Definitions"]
-    rows = list(wb["Per code"].iter_rows(values_only=True))
-    header, row = rows[0], rows[1]
-    assert row[0] == "Werkdruk/Administratie"
-    assert row[header.index("cohen_kappa")] == pytest.approx(0.3182, abs=5e-5)
-    assert row[header.index("percent_agreement")] == pytest.approx(0.85)
-    overall = {r[0]: r[1] for r in wb["Overall"].iter_rows(values_only=True) if r and r[0]}
+    assert wb.sheetnames == ["Overall", "Per code", "Per domain", "Per document", "Documents", "Definitions",
+                             "About"]
+    ws = wb["Per code"]
+    rows = list(ws.iter_rows())
+    header, row = [c.value for c in rows[0]], rows[1]
+    assert (row[0].value, row[1].value) == ("Werkdruk", "Administratie")  # the code path, readable
+    kappa, agree = row[header.index("Cohen's kappa")], row[header.index("% agreement")]
+    assert kappa.value == pytest.approx(0.3182, abs=5e-5) and kappa.number_format == "0.000"
+    assert agree.value == pytest.approx(0.85) and agree.number_format == "0.0%"
+    assert "coded characters: anna" in header and "coded characters: bram" in header  # a column per coder
+    assert ws.freeze_panes == "C2"
+    overall = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
     assert overall["coders"] == "anna, bram"
     docs = list(wb["Documents"].iter_rows(values_only=True))
     assert ("Interview 2", "no", "coded only by anna") in docs

@@ -103,5 +103,5 @@ def test_domain_kappa_through_the_cli(project_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_xlsx)
-    terms = [r[0].value for r in wb["Definitions"].iter_rows()]
+    terms = [r[1].value for r in wb["Definitions"].iter_rows()]  # the keys of --json, next to readable terms
     assert "fleiss_kappa_segments" in terms and "cohen_kappa_documents" in terms

@@ -16,7 +16,7 @@ def test_charts_are_written_as_png(tmp_path):
     out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
     assert main(["export", "charts", str(study), "-o", str(out), "--by", "perspective"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cooccurrence_span.png", "frequencies_01_oorzaken_werkdruk_by_perspective.png",
+    assert names == ["cooccurrence_turn.png", "frequencies_01_oorzaken_werkdruk_by_perspective.png",
                      "frequencies_02_evc_by_perspective.png", "themes_by_perspective.png"]
     for path in out.iterdir():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000

@@ -98,12 +98,12 @@ def test_csv_md_html_and_filters(study, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-o", "m.pdf"], "writes .xlsx, .csv, .md, .html files"),
+    (["-o", "m.pdf"], "writes .xlsx, .docx, .csv, .md, .html files"),
     (["-o", "m.xlsx", "--where", "rol=leraar"], "unknown attribute 'rol'"),
     (["-o", "m.xlsx", "--attributes", "leeftijd"], "unknown attribute 'leeftijd' in --attributes"),
     (["-o", "m.xlsx", "--columns", "Onbekend"], "no code 'Onbekend'"),
     (["-o", "m.xlsx", "--columns", "themes", "EVC"], "not a mix"),
-    (["-o", "m.csv", "--sheets"], "--sheets needs"),
+    (["-o", "m.csv", "--sheets"], "--sheets and --layout themes need"),
     (["-o", "m.xlsx", "--coder", "chris"], "no coder named 'chris'"),
 ])
 def test_errors_are_one_sentence_and_a_nonzero_exit(study, tmp_path, capsys, args, message):

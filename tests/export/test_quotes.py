@@ -20,7 +20,8 @@ def study(tmp_path):
 def test_docx_has_headings_quotes_citations_and_a_contents_field(study, tmp_path):
     out = tmp_path / "exports" / "quotes.docx"
     out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
-    assert main(["export", "quotes", str(study), "-o", str(out), "--attributes", "role"]) == 0
+    assert main(["export", "quotes", str(study), "-o", str(out), "--attributes", "role", "--memos",
+                 "--no-merge", "--language", "en"]) == 0
     doc = Document(str(out))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     headings = [(s, t) for s, t in paras if s.startswith("Heading")]
@@ -45,7 +46,8 @@ def test_docx_has_headings_quotes_citations_and_a_contents_field(study, tmp_path
 def test_filters_by_code_and_attribute(study, tmp_path):
     out = tmp_path / "q.csv"
     assert main(["export", "quotes", str(study), "-o", str(out), "--codes", "EVC",
-                 "--where", "role=onderwijsassistent"]) == 0
+                 "--where", "role=onderwijsassistent", "--no-merge", "--language", "en",
+                 "--attributes", "role"]) == 0
     df = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
     assert set(df["Code"]) == {"Vrijstelling"}
     assert list(df["Respondent"]) == ["Petra & Mirjam", "Petra"]
@@ -56,7 +58,8 @@ def test_filters_by_code_and_attribute(study, tmp_path):
 
 def test_markdown_and_xlsx(study, tmp_path):
     md = tmp_path / "q.md"
-    assert main(["export", "quotes", str(study), "-o", str(md), "--coder", "anna"]) == 0
+    assert main(["export", "quotes", str(study), "-o", str(md), "--coder", "anna", "--language", "en",
+                 "--attributes", "role,perspective"]) == 0
     text = md.read_text(encoding="utf-8")
     assert "## Oorzaken werkdruk" in text and "### Vrijstelling (1)" in text
     assert "> de administratie. Elke week weer registratie van toetsen." in text
@@ -64,7 +67,7 @@ def test_markdown_and_xlsx(study, tmp_path):
            "00:00:05 · coded by anna" in text
     assert "coded by bram" not in text and "Welkom" not in text  # bram's codings are left out
     xlsx = tmp_path / "q.xlsx"
-    assert main(["export", "quotes", str(study), "-o", str(xlsx)]) == 0
+    assert main(["export", "quotes", str(study), "-o", str(xlsx), "--no-merge"]) == 0
     df = pd.read_excel(xlsx, sheet_name="Quotes", keep_default_na=False)
     assert len(df) == 6
     assert df.loc[df["Quote"].str.startswith("Welkom"), "Respondent"].item() == "Moderator"
@@ -72,7 +75,7 @@ def test_markdown_and_xlsx(study, tmp_path):
 
 def test_build_quote_book_for_the_tui(study):
     with Project.open(study) as project:
-        data, groups = build_quote_book(project)
+        data, groups = build_quote_book(project, memos=True)
     assert [(g.theme, g.name, len(g.quotes)) for g in groups] == [
         ("Oorzaken werkdruk", "Administratieve last", 2), ("Oorzaken werkdruk", "Lerarentekort", 2),
         ("EVC", "Vrijstelling", 2)]

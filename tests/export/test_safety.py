@@ -43,7 +43,7 @@ def test_cells_that_look_like_formulas_stay_text(study, tmp_path):
         project.codings.add(project.documents.get("Interview 1").uuid, code.uuid, "anna",
                            *span(INTERVIEW, "=1+2 zei de directeur"))
     xlsx = tmp_path / "q.xlsx"
-    assert main(["export", "quotes", str(study), "-o", str(xlsx)]) == 0
+    assert main(["export", "quotes", str(study), "-o", str(xlsx), "--memos"]) == 0
     ws = load_workbook(xlsx)["Quotes"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
     values = {c.value for c in cells}
@@ -53,7 +53,7 @@ def test_cells_that_look_like_formulas_stay_text(study, tmp_path):
     with zipfile.ZipFile(xlsx) as z:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert not any("<f>" in s or "<f " in s for s in sheets)
-    for name, args in (("q.csv", ["quotes"]), ("t.csv", ["tidy"]), ("f.csv", ["frequencies"])):
+    for name, args in (("q.csv", ["quotes", "--memos"]), ("t.csv", ["tidy"]), ("f.csv", ["frequencies"])):
         out = tmp_path / name
         assert main(["export", *args, str(study), "-o", str(out)]) == 0
         with open(out, encoding="utf-8-sig") as fh:
@@ -92,7 +92,7 @@ def test_pseudonyms_are_the_same_in_every_export(study, tmp_path):
     out = tmp_path / "exports"
     out.mkdir(exist_ok=True)
     for args in (["matrix", "-o", str(out / "m.xlsx")], ["quotes", "-o", str(out / "q.docx")],
-                 ["tidy", "-o", str(out / "t.csv")], ["quotes", "-o", str(out / "q.md")]):
+                 ["tidy", "-o", str(out / "t.csv")], ["quotes", "-o", str(out / "q.md"), "--attributes", "role,perspective", "--language", "en"]):
         assert main(["export", args[0], str(study), *args[1:], "--pseudonymise"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["m.xlsx", "q.docx", "q.md", "t.csv",
                                                      "t_respondent_x_code.csv"]  # no mapping unless asked

@@ -103,8 +103,8 @@ def test_a_passage_inside_a_merged_turn_is_cited_to_its_cue(tmp_path, codebook_f
     assert main(["import", str(project), str(path)]) == 0
     assert main(["code", str(project), "talk", "--quote", "the school stepped in", "--code", "EVC",
                  "--coder", "anna"]) == 0
-    with Project.open(project) as p:
-        _, groups = build_quote_book(p)
+    with Project.open(project) as p:  # a Dutch project (the default): fixed labels in Dutch
+        _, groups = build_quote_book(p, language="en")
     (quote,) = [q for g in groups for q in g.quotes]
     assert quote.timestamp == "00:01:10"  # not 00:00:01, where Ann's turn starts
     assert quote.citation().endswith("turn 1, 00:01:10")

@@ -110,7 +110,7 @@ async def test_export_errors_are_shown_not_raised(study, tmp_path):
         screen.query_one("#opt-output").value = str(tmp_path / "matrix.pdf")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        assert "writes .xlsx, .csv, .md, .html" in str(screen.query_one("#export-status").render())
+        assert "writes .xlsx, .docx, .csv, .md, .html" in str(screen.query_one("#export-status").render())
         screen.query_one("#opt-output").value = str(tmp_path / "matrix.md")
         screen.query_one("#opt-columns").value = "codes"
         await pilot.press("ctrl+s")

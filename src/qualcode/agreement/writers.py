@@ -7,8 +7,6 @@ failed write leaves no half-written file. openpyxl and python-docx are imported 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,71 +45,125 @@ def _cell(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- xlsx
 
+PERCENTS = {"percent_agreement", "jaccard", "segment_agreement", "code_presence"}
+LABELS = {
+    "percent_agreement": "% agreement", "jaccard": "Jaccard", "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorff's alpha",
+    "unitized_alpha": "u-alpha", "unitized_alpha_binary": "|u-alpha", "segment_agreement": "segment agreement",
+    "segment_kappa_brennan_prediger": "Brennan-Prediger kappa (segments)", "code_presence": "code presence",
+    "documents": "documents", "documents_with_all_coders": "documents coded by all", "characters": "characters",
+    "cohen_kappa_characters": "Cohen's kappa (characters)", "fleiss_kappa_characters": "Fleiss' kappa (characters)",
+    "cohen_kappa_segments": "Cohen's kappa (segments)", "fleiss_kappa_segments": "Fleiss' kappa (segments)",
+    "cohen_kappa_documents": "Cohen's kappa (documents)", "fleiss_kappa_documents": "Fleiss' kappa (documents)",
+    "coded_characters": "coded characters", "segments": "segments", "segments_matched": "segments matched",
+    "overlap_characters": "overlapping characters", "codes": "codes", "units": "units",
+}
 
-def _figures_sheet(ws, key_title: str, rows: dict[str, dict[str, Any]]) -> None:
-    """One row per code / domain / document: counts, then value and n of each statistic, then
-    the reasons of the figures that are n/a."""
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " "))
+
+
+def _kind(stat: str) -> str:
+    return "percent1" if stat in PERCENTS else "decimal"
+
+
+def _figures_table(title: str, key_titles: list[str], rows: dict[str, dict[str, Any]], coders: list[str],
+                   split_path: bool = False):
+    """One row per code / domain / document: counts (a column per coder for per-coder counts),
+    then value and n of each statistic, then the reasons of the figures that are n/a."""
+    from qualcode.export.writers import Table
+
     if not rows:
-        ws.append([key_title, "(none)"])
-        return
+        return Table(title, key_titles, [["(none)"] + [""] * (len(key_titles) - 1)], ["short"] * len(key_titles))
     first = next(iter(rows.values()))
     counts = [k for k, v in first.items() if not _is_stat(v)]
     stats = _stats_in(first)
-    ws.append([key_title, *counts, *[x for s in stats for x in (s, f"{s} n")], "n/a reasons"])
+    columns, kinds = list(key_titles), ["short"] * len(key_titles)
+    for c in counts:
+        if isinstance(first[c], dict):
+            columns += [f"{_label(c)}: {coder}" for coder in coders]
+            kinds += ["number"] * len(coders)
+        else:
+            columns.append(_label(c))
+            kinds.append("short" if isinstance(first[c], (list, tuple)) else "number")
+    for s in stats:
+        columns += [_label(s), f"{_label(s)} n"]
+        kinds += [_kind(s), "number"]
+    columns.append("n/a reasons")
+    kinds.append("text")
+    out = []
     for key, figures in rows.items():
+        if split_path:
+            theme, _, rest = key.partition("/")
+            lead = [theme, rest or "(the theme itself)"]
+        else:
+            lead = [key]
         values, reasons = [], []
+        for c in counts:
+            v = figures.get(c)
+            if isinstance(first[c], dict):
+                values += [(v or {}).get(coder, 0) for coder in coders]
+            else:
+                values.append(_cell(v))
         for s in stats:
             st = figures.get(s) or {"value": None, "reason": "not computed", "n": 0}
             values += ["n/a" if st["value"] is None else st["value"], st["n"]]
             if st["value"] is None:
-                reasons.append(f"{s}: {st['reason']}")
-        ws.append([key, *[_cell(figures.get(c)) for c in counts], *values, "; ".join(reasons)])
+                reasons.append(f"{_label(s)}: {st['reason']}")
+        out.append([*lead, *values, "; ".join(reasons)])
+    return Table(title, columns, out, kinds, freeze_columns=len(key_titles))
+
+
+def report_tables(report: dict[str, Any]) -> tuple[list, list[tuple[str, str]]]:
+    """The agreement report as tables (Overall, Per code, Per domain, Per document, Documents,
+    Definitions) and the lines of its About sheet."""
+    from qualcode.export.writers import Table
+
+    coders = list(report["coders"])
+    overall = report["overall"]
+    rows, formats = [], {}
+    for key in _stats_in(overall):
+        st = overall[key]
+        if st["value"] is not None:
+            formats[(len(rows), 1)] = "0.0%" if key in PERCENTS else "0.000"
+        rows.append([_label(key), "n/a" if st["value"] is None else st["value"], st["n"], st["reason"] or "",
+                     report["definitions"].get(key, "")])
+    for key, value in overall.items():
+        if not _is_stat(value):
+            if isinstance(value, dict):
+                for coder in coders:
+                    rows.append([f"{_label(key)}: {coder}", value.get(coder, 0), "", "", ""])
+            else:
+                rows.append([_label(key), _cell(value), "", "", ""])
+    tables = [Table("Overall", ["statistic", "value", "n", "reason (when n/a)", "definition"], rows,
+                    ["short", "number", "number", "text", "text"], formats=formats)]
+    tables.append(_figures_table("Per code", ["theme", "code"], report["per_code"], coders, split_path=True))
+    tables.append(_figures_table("Per domain", ["domain"], report["domains"], coders))
+    if "per_document" in report:
+        tables.append(_figures_table("Per document", ["document"], report["per_document"], coders))
+    docs = [[name, "yes", ""] for name in report["documents_compared"]]
+    docs += [[name, "no", why] for name, why in report["documents_excluded"].items()]
+    tables.append(Table("Documents", ["document", "compared", "reason"], docs, ["short", "attr", "text"]))
+    tables.append(Table("Definitions", ["term", "key (in --json)", "definition"],
+                        [[_label(k), k, text] for k, text in report["definitions"].items()],
+                        ["short", "attr", "text"]))
+    about = [("coders", ", ".join(coders)), ("codes", str(len(report["codes"]))),
+             ("documents compared", str(report["documents"])),
+             ("documents not compared", str(len(report["documents_excluded"]))),
+             ("min overlap (segments)", str(report["min_overlap"]))]
+    return tables, about
 
 
 def write_report_xlsx(path: str | Path, report: dict[str, Any]) -> Path:
-    """Sheets: Overall, Per code, Per domain, Per document (when computed), Documents, Definitions."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """Sheets: Overall, Per code, Per domain, Per document (when computed), Documents, Definitions,
+    About; written by the exports' writer (string cells never become formulas; percentages as %,
+    other figures with 3 decimals; frozen header; printable)."""
+    from qualcode.export.writers import write_xlsx
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Overall"
-    ws.append(["coders", ", ".join(report["coders"])])
-    ws.append(["codes", len(report["codes"])])
-    ws.append(["documents compared", report["documents"]])
-    ws.append(["documents not compared", len(report["documents_excluded"])])
-    ws.append(["min overlap (segments)", report["min_overlap"]])
-    ws.append([])
-    ws.append(["statistic", "value", "n", "reason (when n/a)", "definition"])
-    overall = report["overall"]
-    for key in _stats_in(overall):
-        st = overall[key]
-        ws.append([key, "n/a" if st["value"] is None else st["value"], st["n"], st["reason"] or "",
-                   report["definitions"].get(key, "")])
-    ws.append([])
-    ws.append(["count", "value"])
-    for key, value in overall.items():
-        if not _is_stat(value):
-            ws.append([key, _cell(value)])
-    _figures_sheet(wb.create_sheet("Per code"), "code", report["per_code"])
-    _figures_sheet(wb.create_sheet("Per domain"), "domain", report["domains"])
-    if "per_document" in report:
-        _figures_sheet(wb.create_sheet("Per document"), "document", report["per_document"])
-    ws = wb.create_sheet("Documents")
-    ws.append(["document", "compared", "reason"])
-    for name in report["documents_compared"]:
-        ws.append([name, "yes", ""])
-    for name, why in report["documents_excluded"].items():
-        ws.append([name, "no", why])
-    ws = wb.create_sheet("Definitions")
-    ws.append(["term", "definition"])
-    for key, text in report["definitions"].items():
-        ws.append([key, text])
-    for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 40
-    return _atomic(path, lambda p: wb.save(p))
+    tables, about = report_tables(report)
+    write_xlsx(path, tables, about)
+    return Path(path)
 
 
 # --------------------------------------------------------------------------- disagreements
@@ -121,14 +173,15 @@ CSV_COLUMNS = ("document", "turn", "speaker", "code", "start", "end", "coded_by"
 
 
 def disagreements_csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    """The CSV text; every cell through :func:`qualcode.domain.cells.safe` (no formulas)."""
+    from qualcode.domain.cells import csv_text
+
+    out = []
     for r in rows:
         also = "; ".join(f"{c}: {', '.join(codes)}" for c, codes in r["also_coded"].items())
-        w.writerow([r["document"], r["turn"], r["speaker"], r["code"], r["start"], r["end"],
+        out.append([r["document"], r["turn"], r["speaker"], r["code"], r["start"], r["end"],
                     ", ".join(r["coded_by"]), ", ".join(r["not_coded_by"]), also, r["text"]])
-    return buf.getvalue()
+    return csv_text(CSV_COLUMNS, out)
 
 
 def write_disagreements_csv(path: str | Path, rows: list[dict[str, Any]]) -> Path:

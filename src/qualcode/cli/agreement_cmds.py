@@ -51,6 +51,9 @@ def register(sub) -> None:
     _selection(p, many_codes=False, coders_help="default: per document the coders who coded it fully; "
                                                  "'all' for every coder")
     p.add_argument("--limit", type=int, default=100, help="rows shown in the terminal (default 100)")
+    p.add_argument("--pseudonymise", "--pseudonymize", action="store_true", dest="pseudonymise",
+                   help="replace respondent and speaker names (and the names list, see 'qualcode names') "
+                        "by their pseudonyms, in the text too")
     p.add_argument("-o", "--output", help="write to a file: .csv, .docx (a discussion document) or .json")
     add_json(p)
     p.set_defaults(func=cmd_disagreements)
@@ -219,6 +222,8 @@ def cmd_disagreements(args) -> int:
 
             rows, compared = disagreement_rows_auto(project, data)
         title = f"Disagreements: {project.meta('name') or Path(args.project).stem}"
+        if args.pseudonymise:
+            rows, replaced = _pseudonymise_rows(project, rows)
     from qualcode.agreement import writers as w
 
     if suffix == ".csv":
@@ -233,6 +238,8 @@ def cmd_disagreements(args) -> int:
         write_or_print(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", args.output)
     if args.output and suffix != ".json":
         err_console.print(f"wrote {len(rows)} passage(s) to {args.output}")
+    if args.pseudonymise:
+        err_console.print(f"pseudonymised: replaced {replaced} name(s) in documents, speakers and text", highlight=False)
     if args.json:
         print_json(rows)
     elif not args.output:
@@ -248,6 +255,21 @@ def cmd_disagreements(args) -> int:
         if len(rows) > len(shown):
             console.print(f"... and {len(rows) - len(shown)} more (see --limit, or -o disagreements.csv)")
     return 0
+
+
+def _pseudonymise_rows(project, rows: list[dict]) -> tuple[list[dict], int]:
+    """Document names, speakers and passage text with every name replaced (as the exports do)."""
+    from qualcode.export.pseudonym import Pseudonymiser
+
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), names=project.names.all())
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["document"] = pseudo.text(r["document"])
+        r["speaker"] = ", ".join(pseudo.speaker(s.strip()) for s in r["speaker"].split(", ")) if r["speaker"] else ""
+        r["text"] = pseudo.text(r["text"])
+        out.append(r)
+    return out, sum(pseudo.counts.values())
 
 
 def _snippet(text: str, n: int = 160) -> str:

@@ -39,20 +39,39 @@ def _matrix_args(p) -> None:
     p.add_argument("--sheets", action="store_true", help="also a sheet per theme, its codes as columns")
     p.add_argument("--cells", choices=["quotes", "summaries", "both"], default="quotes",
                    help="cells hold the coded quotes (default), your summaries ('qualcode summary'), or both")
+    p.add_argument("--layout", choices=["rows", "wide", "themes"], default=None,
+                   help="rows: long cells go on continuation rows (default for .xlsx and .docx); wide: one "
+                        "row per respondent whatever its length (default for .csv, .md, .html); themes: "
+                        "a sheet (.xlsx) or section (.docx) per theme")
+    p.add_argument("--sort", metavar="ATTRIBUTE", help="order the rows by this attribute")
+    p.add_argument("--group-by", metavar="ATTRIBUTE",
+                   help="order the rows by this attribute with a heading row per group")
+    _report_args(p)
     add_filter_arguments(p)
+
+
+def _report_args(p) -> None:
+    p.add_argument("--language", choices=["nl", "en"], help="language of the fixed labels (default: the project's)")
+    p.add_argument("--no-merge", action="store_true",
+                   help="with --coder all: keep overlapping passages of different coders apart (default: "
+                        "merge them into one, every coder named)")
 
 
 def _quotes_args(p) -> None:
     p.add_argument("--codes", nargs="+", metavar="PATH", help="only these codes (each with its sub-codes)")
     p.add_argument("--attributes", action="append", metavar="KEY[,KEY…]",
-                   help="respondent attributes to cite with each quote (default: all)")
-    p.add_argument("--memos", action="store_true", help="also the memos on each code, under its heading")
+                   help="respondent attributes to cite with each quote (default: the project's citation "
+                        "attributes, see 'qualcode citations'; none when not chosen)")
+    p.add_argument("--memos", action="store_true",
+                   help="include memos: the coders' memos on each quote and the memos on each code under its "
+                        "heading (left out by default: they hold the team's working notes)")
+    _report_args(p)
     add_filter_arguments(p)
 
 
 def _frequencies_args(p) -> None:
     p.add_argument("--by", metavar="ATTRIBUTE", help="break the counts down by this attribute (e.g. perspective)")
-    add_filter_arguments(p, pseudonymise=False)
+    add_filter_arguments(p)
 
 
 def _cooccurrence_args(p) -> None:
@@ -69,9 +88,11 @@ def _tidy_args(p) -> None:
 
 def _charts_args(p) -> None:
     p.add_argument("--by", metavar="ATTRIBUTE", help="bars per group of this attribute (e.g. perspective)")
-    p.add_argument("--unit", choices=["span", "turn", "document"], default="span", help="unit of the heatmap")
+    p.add_argument("--unit", choices=["span", "turn", "document"], default="turn",
+                   help="unit of the co-occurrence heatmap: same speaker turn (default), overlapping passages, "
+                        "or same document")
     p.add_argument("--max-codes", type=int, default=30, help="codes in the heatmap (the most used; default 30)")
-    add_filter_arguments(p, pseudonymise=False)
+    add_filter_arguments(p)
 
 
 # -- running -------------------------------------------------------------------------------------------
@@ -97,6 +118,10 @@ def _report(written, project=None, options=None) -> int:
     if getattr(written, "truncated", 0):
         err_console.print(f"[yellow]note:[/] {written.truncated} cell(s) exceeded Excel's 32,767 characters and "
                           "were cut (marked in the cell); the .csv, .md or .html export holds them in full.")
+    for note in getattr(written, "notes", ()):
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if project is not None and options is not None and options.pseudonymise:
+        _unlisted_names(project)
     if project is not None and options is not None and options.pseudonym_map:
         from qualcode.export.pseudonym import write_mapping
 
@@ -105,13 +130,29 @@ def _report(written, project=None, options=None) -> int:
     return 0
 
 
+def _unlisted_names(project) -> None:
+    """Warn about words that look like names and that --pseudonymise leaves in the text."""
+    from qualcode.cli.output import err_console
+    from qualcode.export.name_candidates import project_candidates
+
+    with project.read_only():
+        open_ = [c for c in project_candidates(project, contexts=0) if not c.status]
+    if open_:
+        shown = ", ".join(f"{c.name} ({c.count}×)" for c in open_[:8])
+        more = f" and {len(open_) - 8} more" if len(open_) > 8 else ""
+        err_console.print(f"[yellow]warning:[/] {len(open_)} word(s) that may be names of people or places are "
+                          f"not in the names list and stay in the text: {shown}{more}. Review them with "
+                          f"'qualcode names {project.path}'.", highlight=False)
+
+
 def _run_matrix(args) -> int:
     from qualcode.export.matrix import export_matrix
 
     options, progress = _prepare(args)
     with opened(args.project) as project:
         written = export_matrix(project, args.output, args.rows, args.columns, _csv_list(args.attributes),
-                                args.sheets, options, progress, getattr(args, "cells", "quotes"))
+                                args.sheets, options, progress, layout=args.layout, sort=args.sort,
+                                group_by=args.group_by, language=args.language, cells=getattr(args, "cells", "quotes"))
         with project.read_only():
             return _report(written, project, options)
 
@@ -121,7 +162,8 @@ def _run_quotes(args) -> int:
 
     options, progress = _prepare(args)
     with opened(args.project) as project:
-        written = export_quotes(project, args.output, options, _csv_list(args.attributes), progress)
+        written = export_quotes(project, args.output, options, _csv_list(args.attributes), progress,
+                                memos=args.memos, language=args.language)
         with project.read_only():
             return _report(written, project, options)
 
@@ -131,7 +173,9 @@ def _run_frequencies(args) -> int:
 
     options, progress = _prepare(args)
     with opened(args.project) as project:
-        return _report(export_frequencies(project, args.output, args.by, options, progress))
+        written = export_frequencies(project, args.output, args.by, options, progress)
+        with project.read_only():
+            return _report(written, project, options)
 
 
 def _run_cooccurrence(args) -> int:
@@ -157,12 +201,14 @@ def _run_charts(args) -> int:
 
     options, progress = _prepare(args)
     with opened(args.project) as project:
-        return _report(export_charts(project, args.output, args.by, args.unit, options, args.max_codes, progress))
+        written = export_charts(project, args.output, args.by, args.unit, options, args.max_codes, progress)
+        with project.read_only():
+            return _report(written, project, options)
 
 
 def _register_builtin() -> None:
     register_export("matrix", "the data matrix: respondents (or documents) × themes or codes, cells the coded "
-                    "passages with references", _matrix_args, _run_matrix, (".xlsx", ".csv", ".md", ".html"))
+                    "passages with references", _matrix_args, _run_matrix, (".xlsx", ".docx", ".csv", ".md", ".html"))
     register_export("quotes", "a quote book grouped by theme and code, each quote with its citation",
                     _quotes_args, _run_quotes, (".docx", ".md", ".csv", ".xlsx"))
     register_export("frequencies", "per code: codings and respondents who mention it, optionally by an attribute",

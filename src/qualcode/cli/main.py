@@ -12,6 +12,7 @@ from qualcode.errors import QualcodeError
 COMMAND_MODULES = [
     "qualcode.cli.project_cmds",
     "qualcode.cli.coding_cmds",
+    "qualcode.cli.privacy_cmds",
     "qualcode.cli.demo_cmd",
     "qualcode.cli.tui_cmd",
     "qualcode.cli.suggest_cmds",
@@ -45,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'uncode': ('coding_cmds', 'remove codings: by id, or by document, span, code and coder'),
     'codings': ('coding_cmds', 'list or export codings (table, csv, jsonl, json)'),
     'import-codings': ('coding_cmds', 'add codings from a coder file (CSV or JSONL)'),
+    'names': ('privacy_cmds', 'find names of people and places in the material; confirm them for --pseudonymise'),
+    'citations': ('privacy_cmds', 'choose the respondent attributes quotes are cited with; see who they identify'),
     'demo': ('demo_cmd', 'build the demo study from transcripts/ and codebooks/, then open the TUI'),
     'tui': ('tui_cmd', 'open the coding workspace (the terminal user interface)'),
     'suggest': ('suggest_cmds', 'suggest codes for respondent turns; --train to learn from your codings, --evaluate to measure'),

@@ -88,7 +88,7 @@ def heatmap(data: ExportData, path: Path, unit: str = "span", max_codes: int = 3
     order.sort()  # back to codebook order
     labels = [co.columns[i].label for i in order]
     values = [[co.counts[i][j] if i != j else 0 for j in order] for i in order]
-    size = max(5.0, 0.34 * len(order) + 3)
+    size = max(6.0, 0.45 * len(order) + 3.5)  # cells big enough for two-digit numbers at 8 pt
     fig, ax = plt.subplots(figsize=(size + 1.5, size))
     image = ax.imshow(values, cmap="Blues")
     ax.set_xticks(range(len(order)))
@@ -100,8 +100,8 @@ def heatmap(data: ExportData, path: Path, unit: str = "span", max_codes: int = 3
         for i, row in enumerate(values):
             for j, v in enumerate(row):
                 if v:
-                    ax.text(j, i, str(v), ha="center", va="center", fontsize=6,
-                            color="white" if v > top * 0.6 else "black")
+                    ax.text(j, i, str(v), ha="center", va="center", fontsize=8 if len(order) <= 20 else 7,
+                            fontweight="bold", color="white" if v > top * 0.55 else "#1a1a1a")
     what = {"span": "overlapping passages", "turn": "turns with both codes", "document": "documents with both codes"}
     shown = f" ({len(order)} most used codes of {n})" if n > len(order) else ""
     ax.set_title(f"Code co-occurrence: {what[unit]}{shown}", fontsize=11, loc="left")

@@ -24,6 +24,7 @@ from qualcode.export.dataset import ExportData, load
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 UNITS = ("span", "turn", "document")
 SUFFIXES = (".csv", ".xlsx", ".md", ".html")
@@ -121,6 +122,7 @@ def _spans(passages, cols_of, counts, progress) -> None:
             active.append(p)
 
 
+@without_gc
 def export_cooccurrence(project, output: str | Path, unit: str = "span", codes: list[str] | None = None,
                         options: ExportOptions | None = None, progress=None) -> Written:
     check_suffix(output, SUFFIXES, "a co-occurrence table")

@@ -17,8 +17,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from qualcode.export import consensus as cons
+from qualcode.export.citations import chosen_keys
 from qualcode.export.filters import Filter
-from qualcode.export.options import ExportOptions
+from qualcode.export.gcpause import without_gc
+from qualcode.export.options import ExportOptions, display  # noqa: F401 (display: imported from here too)
 from qualcode.export.progress import of
 from qualcode.export.pseudonym import Pseudonymiser
 
@@ -93,11 +95,18 @@ class ExportData:
     coder_mode: str | None = None  # None (all coders), "consensus", or the one coder's name
     summaries: dict[tuple[str, str], str] = field(default_factory=dict)  # (case uuid, code uuid) -> text
     code_memos: dict[str, list] = field(default_factory=dict)  # code uuid -> its memos (Memo objects)
+    citation_keys: list[str] = field(default_factory=list)  # respondent attributes quotes are cited with
+    language: str = "en"  # the project's language (labels of report exports)
 
     # -- selection -------------------------------------------------------------------------------
     def pairs(self):
         """(passage, case uuid or None) for every passage and each of its respondents that the
         --where filter lets through."""
+        if not self.filter.active:
+            for p in self.passages:
+                for case in p.cases or (None,):
+                    yield p, case
+            return
         for p in self.passages:
             doc = self.documents[p.document]
             for case in p.cases or (None,):
@@ -105,6 +114,8 @@ class ExportData:
                     yield p, case
 
     def selected_passages(self) -> list[Passage]:
+        if not self.filter.active:
+            return list(self.passages)
         seen, out = set(), []
         for p, _ in self.pairs():
             if id(p) not in seen:
@@ -153,15 +164,17 @@ class ExportData:
             return " & ".join(self.cases[c].label for c in p.cases)
         return " & ".join(self.pseudo.speaker(s) for s in p.speakers)
 
-    def turn_label(self, p: Passage) -> str:
+    def turn_label(self, p: Passage, words: dict | None = None) -> str:
         if not p.turns or (p.page and self.documents[p.document].kind == "text"):
             return ""  # a report's passage is found by its page, not by a paragraph count
         first, last = p.turns[0] + 1, p.turns[-1] + 1
-        return f"turn {first}" if first == last else f"turns {first}–{last}"
+        one, many = (words["turn"], words["turns"]) if words else ("turn", "turns")
+        return f"{one} {first}" if first == last else f"{many} {first}–{last}"
 
-    def reference(self, p: Passage, case: str | None = None) -> str:
+    def reference(self, p: Passage, case: str | None = None, words: dict | None = None) -> str:
         """'Sanne, Interview leraar 1, turn 12, 00:04:31' (the parts that are known)."""
-        parts = [self.who(p, case), self.documents[p.document].label, p.page, self.turn_label(p), clock(p.timestamp_ms)]
+        parts = [self.who(p, case), self.documents[p.document].label, p.page, self.turn_label(p, words),
+                 clock(p.timestamp_ms)]
         return ", ".join(x for x in parts if x)
 
     def attribute_text(self, case: str | None, keys: list[str]) -> str:
@@ -174,6 +187,8 @@ class ExportData:
         """Provenance lines for an export's notes."""
         selected = self.selected_passages()
         rows = [("project", self.project_name), *self.options.describe(), ("passages", str(len(selected)))]
+        if self.pseudo.enabled and self.pseudo.listed:
+            rows.append(("names list", f"{len(self.pseudo.listed)} confirmed name(s) replaced as well"))
         unassigned = sum(1 for p in selected if not p.cases)
         if unassigned:
             rows.append(("passages without a respondent", f"{unassigned} (not in respondent rows or counts)"))
@@ -194,17 +209,8 @@ def clock(ms: int | None) -> str:
     return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
-def display(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 # -- loading ---------------------------------------------------------------------------------------
+@without_gc
 def load(project, options: ExportOptions | None = None, progress=None) -> ExportData:
     """Read everything an export needs, once, without changing the project."""
     options = options or ExportOptions()
@@ -213,7 +219,8 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
     code_order = {c.uuid: i for i, c in enumerate(tree)}
     keys = project.reads.attribute_keys()
     case_attrs, doc_attrs = project.attributes.of("case"), project.attributes.of("document")
-    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), enabled=options.pseudonymise)
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), enabled=options.pseudonymise,
+                           names=project.names.all() if options.pseudonymise else ())
     cases = {
         uuid: CaseInfo(uuid, name, role, case_attrs.get(uuid, {}), pseudo.case(uuid, name), i)
         for i, (uuid, name, role) in enumerate(project.reads.cases())
@@ -246,25 +253,41 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         groups = cons.consensus(rows, project.reads.coders_per_document(), project.reads.texts(docs))
     else:
         groups = cons.dedupe(rows)
+        if coder is None and options.merge_overlaps:
+            texts = project.reads.texts(cons.documents_with_overlaps(groups))
+            groups = cons.merge_overlapping(groups, texts)
 
     passages, unassigned = [], 0
     index = {doc: _TurnIndex(rows_) for doc, rows_ in turns.items()}
     pages, times = project.anchors.index("page"), project.anchors.index("time")
+    one_turn: dict[int, tuple] = {}  # most passages lie in one turn: link each turn once
     for g in bar.track(groups, "linking passages to respondents"):
         idx = index.get(g.document)
         hit = idx.overlapping(g.start, g.end) if idx else []
-        respondents = tuple(dict.fromkeys(t[6] for t in hit if t[6] and t[7] == "respondent"))
+        doc = documents[g.document]
+        if len(hit) == 1:
+            t = hit[0]
+            linked = one_turn.get(id(t))
+            if linked is None:
+                respondents = (t[6],) if t[6] and t[7] == "respondent" else ()
+                linked = (respondents, (t[1],), (t[2],) if t[2] else (), t[5])
+                one_turn[id(t)] = linked
+            respondents, turn_ids, speakers, stamp = linked
+        else:
+            respondents = tuple(dict.fromkeys(t[6] for t in hit if t[6] and t[7] == "respondent"))
+            turn_ids = tuple(t[1] for t in hit)
+            speakers = tuple(dict.fromkeys(t[2] for t in hit if t[2]))
+            stamp = next((t[5] for t in hit if t[5] is not None), None)
         by_turn = bool(respondents)
-        if not respondents and len(documents[g.document].respondents) == 1:
-            respondents = (documents[g.document].respondents[0],)
+        if not respondents and len(doc.respondents) == 1:
+            respondents = (doc.respondents[0],)
         if not respondents:
             unassigned += 1
-        speakers = tuple(dict.fromkeys(t[2] for t in hit if t[2]))
-        stamp = times.at(g.document, g.start)  # the subtitle cue the passage starts in
-        if stamp is None:
-            stamp = next((t[5] for t in hit if t[5] is not None), None)
+        cue = times.at(g.document, g.start)  # the subtitle cue the passage starts in
+        if cue is not None:
+            stamp = cue
         passages.append(Passage(g.document, g.code, g.start, g.end, g.text or "", g.members, respondents,
-                                tuple(t[1] for t in hit), speakers, stamp, by_turn,
+                                turn_ids, speakers, stamp, by_turn,
                                 page_label(*pages.span(g.document, g.start, g.end))))
     passages.sort(key=lambda p: (documents[p.document].order, p.start, p.end, code_order.get(p.code, 0)))
     return ExportData(
@@ -274,6 +297,7 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
         code_order=code_order, unassigned=unassigned, coder_mode=coder,
         summaries={key: s.text for key, s in project.summaries.cells().items()},
         code_memos=_code_memos(project) if options.code_memos else {},
+        citation_keys=chosen_keys(project, options.citation_attributes), language=project.language,
     )
 
 

@@ -13,13 +13,16 @@ from pathlib import Path
 from qualcode.errors import ProjectError
 from qualcode.export.columns import Column, labels, resolve_columns, theme_columns
 from qualcode.export.dataset import ExportData, Passage, display, load
+from qualcode.export.matrix_layout import order_rows, pack
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 ROW_KINDS = ("respondents", "documents")
 CELLS = ("quotes", "summaries", "both")
-SUFFIXES = (".xlsx", ".csv", ".md", ".html")
+SUFFIXES = (".xlsx", ".csv", ".md", ".html", ".docx")
+LAYOUTS = ("rows", "wide", "themes")
 
 
 @dataclass
@@ -28,6 +31,7 @@ class MatrixRow:
     label: str
     values: list[str]  # attribute values, in Matrix.attribute_keys order
     context: str  # the respondent's documents, or the document's respondents
+    group: str = ""  # the value of the --group-by attribute
 
 
 @dataclass
@@ -39,6 +43,8 @@ class Matrix:
     rows: list[MatrixRow]
     cells: dict[tuple[int, int], list[tuple[Passage, str | None]]] = field(default_factory=dict)
     cells_mode: str = "quotes"  # quotes | summaries | both
+    group_by: str | None = None
+    _references: dict = field(default_factory=dict, repr=False)
 
     def passages(self, row: int, column: int) -> list[tuple[Passage, str | None]]:
         return self.cells.get((row, column), [])
@@ -66,35 +72,100 @@ class Matrix:
                 parts.append(prefix + self.data.pseudo.text(text))
         return "\n\n".join(parts)
 
-    def cell_text(self, row: int, column: int) -> str:
+    def cell_parts(self, row: int, column: int, words: dict | None = None) -> list[str]:
+        """The cell as its parts: the summaries (with ``--cells summaries|both``), then each passage
+        with its reference ('[code] “…” (R01, Interview 1, turn 3)')."""
+        if self.cells_mode == "quotes":
+            return self.quote_parts(row, column, words)
+        summary = self.summary_text(row, column)
         if self.cells_mode == "summaries":
-            return self.summary_text(row, column)
-        if self.cells_mode == "both":
-            summary, quotes = self.summary_text(row, column), self.quote_text(row, column)
-            return "\n\n".join(x for x in (f"Summary: {summary}" if summary else "", quotes) if x)
-        return self.quote_text(row, column)
+            return [summary] if summary else []
+        label = (words or {}).get("summary", "Summary")
+        return ([f"{label}: {summary}"] if summary else []) + self.quote_parts(row, column, words)
 
-    def quote_text(self, row: int, column: int) -> str:
+    def quote_parts(self, row: int, column: int, words: dict | None = None) -> list[str]:
+        """Each passage of the cell with its reference: '[code] “…” (R01, Interview 1, turn 3)'."""
         col = self.columns[column]
         names = labels(self.data.tree)
-        parts = []
+        # the same words coded with several codes of the column are shown once (they are adjacent:
+        # passages are in text order)
+        runs: list[tuple[Passage, str | None, list[str]]] = []
+        last = None
         for p, case in self.passages(row, column):
-            tag = f"[{names[p.code]}] " if col.rollup and p.code != col.code else ""
-            parts.append(f"{tag}“{self.data.quote(p)}” ({self.data.reference(p, case)})")
-        return "\n\n".join(parts)
+            key = (p.document, p.start, p.end, case)
+            if key == last:
+                runs[-1][2].append(p.code)
+                continue
+            last = key
+            runs.append((p, case, [p.code]))
+        parts = []
+        quote, reference = self.data.quote, self.data.reference
+        refs = self._references  # passages in one turn of one respondent share their reference
+        for p, case, codes in runs:
+            tags = [names[c] for c in codes if c != col.code] if col.rollup else []
+            tag = f"[{'; '.join(dict.fromkeys(tags))}] " if tags else ""
+            key = (p.document, p.turns, p.timestamp_ms, case, p.by_turn, p.speakers, id(words))
+            ref = refs.get(key)
+            if ref is None:
+                ref = refs[key] = reference(p, case, words)
+            parts.append(f"{tag}“{quote(p)}” ({ref})")
+        return parts
 
-    def header(self) -> list[str]:
+    def cell_text(self, row: int, column: int) -> str:
+        return "\n\n".join(self.cell_parts(row, column))
+
+    def groups(self) -> list[tuple[str, list[int]]]:
+        """(group value, row indexes) in row order; one unnamed group without --group-by."""
+        out: list[tuple[str, list[int]]] = []
+        for r, row in enumerate(self.rows):
+            if not out or out[-1][0] != row.group:
+                out.append((row.group, []))
+            out[-1][1].append(r)
+        return out
+
+    def group_title(self, value: str, n: int) -> str:
+        return f"{self.group_by}: {value or '(none)'} (N={n})"
+
+    def header(self, folded: bool = False) -> list[str]:
         first = ["Respondent"] if self.rows_kind == "respondents" else ["Document"]
         context = ["Documents"] if self.rows_kind == "respondents" else ["Respondents"]
-        return first + self.attribute_keys + context + [c.label for c in self.columns]
+        return first + ([] if folded else self.attribute_keys) + context + [c.label for c in self.columns]
 
-    def table(self, title: str = "Matrix") -> Table:
-        rows = []
-        for r, row in enumerate(self.rows):
-            rows.append([row.label, *row.values, row.context]
-                        + [self.cell_text(r, c) for c in range(len(self.columns))])
-        kinds = ["key"] + ["attr"] * len(self.attribute_keys) + ["short"] + ["text"] * len(self.columns)
-        return Table(title, self.header(), rows, kinds)
+    def row_label(self, r: int) -> str:
+        """The row's label with its attributes under it ('Petra\nrole: leraar\n…')."""
+        row = self.rows[r]
+        return "\n".join([row.label] + [f"{k}: {v}" for k, v in zip(self.attribute_keys, row.values) if v])
+
+    def table(self, title: str = "Matrix", layout: str = "wide", continued: str = "continued",
+              folded: bool = False, text_width: float = 60) -> Table:
+        """The matrix as a Table: one row per respondent (``wide``), or with continuation rows
+        under a respondent whose cells are long (``rows``); group heading rows with --group-by;
+        ``folded``: the attributes in the first cell instead of columns of their own."""
+        rows, band, heights = [], set(), []
+        width = len(self.header(folded))
+        for value, members in self.groups():
+            if self.group_by:
+                band.add(len(rows))
+                rows.append([self.group_title(value, len(members))] + [""] * (width - 1))
+                heights.append(1)
+            for r in members:
+                row = self.rows[r]
+                first = [self.row_label(r), row.context] if folded else [row.label, *row.values, row.context]
+                if layout != "rows":
+                    rows.append(first + [self.cell_text(r, c) for c in range(len(self.columns))])
+                    heights = None
+                    continue
+                cells = [pack(self.cell_parts(r, c), width=text_width, with_lines=True)
+                         for c in range(len(self.columns))]
+                for k in range(max(len(c) for c in cells) if cells else 1):
+                    lead = first if k == 0 else [f"{row.label} ({continued})"] + [""] * (len(first) - 1)
+                    rows.append(lead + [c[k][0] if k < len(c) else "" for c in cells])
+                    label_lines = lead[0].count("\n") + 1
+                    heights.append(max([label_lines] + [c[k][1] for c in cells if k < len(c)]))
+        kinds = ["key"] + ([] if folded else ["attr"] * len(self.attribute_keys)) + ["short"] \
+            + ["text"] * len(self.columns)
+        return Table(title, self.header(folded), rows, kinds, band_rows=band, text_width=text_width,
+                     row_lines=heights if layout == "rows" else None)
 
     def to_dataframe(self):
         """The matrix as a pandas DataFrame (cells as text), indexed by row label."""
@@ -103,9 +174,11 @@ class Matrix:
 
 def build_matrix(source, rows: str = "respondents", columns: list[str] | None = None,
                  attributes: list[str] | None = None, options: ExportOptions | None = None,
-                 progress=None, _columns: list[Column] | None = None, cells: str = "quotes") -> Matrix:
-    """The matrix from a Project (read with ``options``) or from already loaded ExportData.
-    ``cells``: the coded quotes (default), the researcher's summaries, or both."""
+                 progress=None, _columns: list[Column] | None = None, sort: str | None = None,
+                 group_by: str | None = None, cells: str = "quotes") -> Matrix:
+    """The matrix from a Project (read with ``options``) or from already loaded ExportData;
+    rows ordered by ``sort`` or ``group_by`` (an attribute) when given. ``cells``: the coded
+    quotes (default), the researcher's summaries, or both."""
     if rows not in ROW_KINDS:
         raise ProjectError(f"--rows must be 'respondents' or 'documents', not '{rows}'.")
     if cells not in CELLS:
@@ -121,7 +194,16 @@ def build_matrix(source, rows: str = "respondents", columns: list[str] | None = 
         infos = data.document_rows()
         matrix_rows = [MatrixRow(d.uuid, d.label, [_value(data, None, d, k) for k in keys],
                                  "; ".join(data.cases[c].label for c in d.respondents)) for d in infos]
-    matrix = Matrix(data, rows, keys, cols, matrix_rows, cells_mode=cells)
+    order_by = group_by or sort
+    if order_by:
+        key = data.filter.resolve(order_by, "--group-by" if group_by else "--sort")
+        value = {id(m): _value(data, info if rows == "respondents" else None, info if rows == "documents" else None, key)
+                 for m, info in zip(matrix_rows, infos)}
+        for m in matrix_rows:
+            m.group = value[id(m)] if group_by else ""
+        matrix_rows = order_rows(matrix_rows, lambda m: value[id(m)])
+        group_by = key if group_by else None
+    matrix = Matrix(data, rows, keys, cols, matrix_rows, cells_mode=cells, group_by=group_by)
     row_of = {row.key: i for i, row in enumerate(matrix_rows)}
     cols_of: dict[str, list[int]] = {}
     for i, col in enumerate(cols):
@@ -169,24 +251,67 @@ def _value(data: ExportData, case, doc, key: str) -> str:
 
 def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False, progress=None,
-                  cells: str = "quotes") -> list[Table]:
-    """The main matrix, and with ``sheets`` one more table per theme (its sub-codes as columns)."""
-    tables = [build_matrix(data, rows, columns, attributes, progress=progress, cells=cells).table("Matrix")]
-    if sheets:
+                  layout: str = "rows", sort: str | None = None, group_by: str | None = None,
+                  continued: str = "continued", cells: str = "quotes") -> list[Table]:
+    """The main matrix (not with the ``themes`` layout), and with ``sheets`` or the ``themes``
+    layout one table per theme (its sub-codes as columns)."""
+    if layout not in LAYOUTS:
+        raise ProjectError(f"--layout must be one of {', '.join(LAYOUTS)}, not '{layout}'.")
+    cell_layout = "wide" if layout == "wide" else "rows"
+    tables = []
+    if layout != "themes":
+        matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by,
+                              cells=cells)
+        tables.append(matrix.table("Matrix", cell_layout, continued))
+    if layout == "themes":  # a sheet per theme: one column with all its passages, each tagged [code]
+        for col in resolve_columns(data, ["themes"]):
+            matrix = build_matrix(data, rows, None, attributes, _columns=[col], sort=sort, group_by=group_by,
+                              cells=cells)
+            tables.append(matrix.table(col.label, cell_layout, continued, folded=True, text_width=90))
+    elif sheets:
         for theme in data.tree.roots():
             cols = theme_columns(data, theme.uuid)
-            tables.append(build_matrix(data, rows, None, attributes, _columns=cols, cells=cells).table(theme.name))
+            matrix = build_matrix(data, rows, None, attributes, _columns=cols, sort=sort, group_by=group_by,
+                              cells=cells)
+            tables.append(matrix.table(theme.name, cell_layout, continued))
     return tables
 
 
+@without_gc
 def export_matrix(project, output: str | Path, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False,
-                  options: ExportOptions | None = None, progress=None, cells: str = "quotes") -> Written:
+                  options: ExportOptions | None = None, progress=None, layout: str | None = None,
+                  sort: str | None = None, group_by: str | None = None, language: str | None = None,
+                  cells: str = "quotes") -> Written:
+    """Write the matrix. ``layout`` defaults to continuation rows for .xlsx and .docx (made to be
+    read and printed) and to one row per respondent for .csv, .md and .html (made to be processed)."""
+    from qualcode.export.labels import labels_for
+    from qualcode.export.quotes import replacement_notes
+
     suffix = check_suffix(output, SUFFIXES, "a data matrix")
-    if sheets and suffix == ".csv":
-        raise ProjectError(f"{output}: --sheets needs an .xlsx, .md or .html output (a CSV file holds one table).")
+    layout = layout or ("rows" if suffix in (".xlsx", ".docx") else "wide")
+    if (sheets or layout == "themes") and suffix == ".csv":
+        raise ProjectError(f"{output}: --sheets and --layout themes need an .xlsx, .docx, .md or .html output "
+                           "(a CSV file holds one table).")
+    if sort and group_by:
+        raise ProjectError("give --sort or --group-by, not both (--group-by also sorts).")
     with project.read_only():
         data = load(project, options, progress)
-    tables = matrix_tables(data, rows, columns, attributes, sheets, progress, cells)
-    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"])), ("cells", cells)]
-    return write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES)
+    words = labels_for(language or data.language)
+    about = data.about() + [("rows", rows), ("columns", ", ".join(columns or ["themes"])), ("cells", cells),
+                            ("layout", layout)]
+    if group_by or sort:
+        about.append(("grouped by" if group_by else "sorted by", group_by or sort))
+    if suffix == ".docx":
+        from qualcode.export.matrix_docx import write_matrix_docx
+
+        matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by,
+                              cells=cells)
+        write_matrix_docx(output, matrix, about, words, progress)
+        written = Written([Path(output)])
+    else:
+        tables = matrix_tables(data, rows, columns, attributes, sheets, progress, layout, sort, group_by,
+                               words["continued"], cells)
+        written = write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES[:4], progress)
+    written.notes += replacement_notes(data)
+    return written

@@ -27,6 +27,8 @@ class ExportOptions:
     pseudonymise: bool = False
     pseudonym_map: str | None = None  # write the mapping here (only on request)
     code_memos: bool = False  # quote book: the memos on each code under its heading
+    merge_overlaps: bool = False  # with coder 'all': overlapping passages of one code become one
+    citation_attributes: list[str] | None = None  # None: the project's setting (qualcode citations)
 
     def describe(self) -> list[tuple[str, str]]:
         """The settings, as (label, value) pairs, for an export's "about" notes."""
@@ -35,6 +37,8 @@ class ExportOptions:
             out.append(("where", "; ".join(str(c) for c in self.where)))
         if self.codes:
             out.append(("codes", "; ".join(self.codes)))
+        if self.merge_overlaps and self.coder.casefold() == "all":
+            out.append(("overlapping passages", "merged (one quote per passage, every coder named)"))
         out.append(("pseudonymised", "yes" if self.pseudonymise else "no"))
         return out
 
@@ -67,6 +71,7 @@ def options_from_args(args) -> ExportOptions:
         pseudonymise=bool(getattr(args, "pseudonymise", False)),
         pseudonym_map=getattr(args, "pseudonym_map", None),
         code_memos=bool(getattr(args, "memos", False)),
+        merge_overlaps=hasattr(args, "no_merge") and not args.no_merge,  # only exports with --no-merge merge
     )
 
 
@@ -80,3 +85,14 @@ def split_values(value) -> list[str]:
     text = str(value)
     parts = [p.strip() for p in text.replace("|", ";").split(";")]
     return [p for p in parts if p] or ([text.strip()] if text.strip() else [])
+
+
+def display(value) -> str:
+    """An attribute value as a report shows it (booleans as yes/no, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -4,11 +4,16 @@ The order is the project's own stable order (the order in which people first spe
 import order), computed over the whole project and never over a filtered subset, so a respondent
 keeps their pseudonym whatever is exported. Generic role labels ("Interviewer", "Moderator",
 "R1", "Speaker 2") are not names: they keep their label and are not replaced inside text.
+
+The project's names list (``qualcode names``: people and places named in speech, confirmed by
+the researcher) is replaced too, each name by the alias it was given (N01 …, L01 …). Every
+replacement is counted (:meth:`Pseudonymiser.replaced`) so an export can report what it changed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from qualcode.ingest.turns import PARTICLES, is_role_label
 
@@ -17,9 +22,11 @@ class Pseudonymiser:
     """Maps names to pseudonyms; ``enabled=False`` gives an identity mapping with the same API."""
 
     def __init__(self, cases: list[tuple[str, str, str]], speakers: list[tuple[str, str, str]] = (),
-                 enabled: bool = True):
-        """``cases``: (uuid, name, role) in stable order; ``speakers``: (document, label, case uuid)."""
+                 enabled: bool = True, names=()):
+        """``cases``: (uuid, name, role) in stable order; ``speakers``: (document, label, case uuid);
+        ``names``: the names list (objects with ``name``, ``alias`` and ``kind``)."""
         self.enabled = enabled
+        self.counts: Counter = Counter()  # name as found -> replacements made
         self.by_case: dict[str, str] = {}
         self.names: dict[str, str] = {}  # real name -> pseudonym
         self.rows: list[tuple[str, str, str]] = []  # (name, pseudonym, role) for the mapping file
@@ -38,6 +45,11 @@ class Pseudonymiser:
         for _doc, label, case in speakers:
             if case in self.by_case and label not in self.names:
                 self.names[label] = self.by_case[case]
+        self.listed: dict[str, str] = {}  # names-list entries: name -> alias (whole names only)
+        for entry in names:
+            if entry.name not in self.names:
+                self.listed[entry.name] = entry.alias
+                self.rows.append((entry.name, entry.alias, entry.kind))
         self._pattern = self._build_pattern() if enabled else None
 
     def _build_pattern(self):
@@ -53,6 +65,8 @@ class Pseudonymiser:
                     if (len(part) > 1 and part[0].isupper() and part.casefold() not in PARTICLES
                             and not is_role_label(part) and any(ch.isalpha() for ch in part)):
                         variants.setdefault(part, alias)
+        for name, alias in self.listed.items():
+            variants.setdefault(name, alias)
         if not variants:
             return None
         self._variants = variants
@@ -79,7 +93,16 @@ class Pseudonymiser:
         """Names replaced inside free text (quotes, memos, document names)."""
         if not text or not self.enabled or self._pattern is None:
             return text or ""
-        return self._pattern.sub(lambda m: self._variants[m.group(0)], text)
+        return self._pattern.sub(self._replace, text)
+
+    def _replace(self, match) -> str:
+        found = match.group(0)
+        self.counts[found] += 1
+        return self._variants[found]
+
+    def replaced(self) -> list[tuple[str, str, int]]:
+        """(name as found, its replacement, how often) for every replacement made so far."""
+        return [(name, self._variants[name], n) for name, n in self.counts.most_common()]
 
     def mapping_rows(self) -> list[list[str]]:
         return [[name, alias, role] for name, alias, role in self.rows if alias != name]
@@ -89,7 +112,7 @@ def write_mapping(project, path) -> int:
     """Write the name → pseudonym table (CSV) for the project; returns the number of rows."""
     from qualcode.export.writers import Table, write_csv
 
-    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers())
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), names=project.names.all())
     rows = pseudo.mapping_rows()
     write_csv(path, Table("pseudonyms", ["name", "pseudonym", "role"], rows))
     return len(rows)

@@ -14,6 +14,7 @@ from qualcode.export.dataset import ExportData, clock, display, load
 from qualcode.export.options import ExportOptions
 from qualcode.export.progress import of
 from qualcode.export.writers import Table, Written, check_suffix, write_tables
+from qualcode.export.gcpause import without_gc
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -69,6 +70,7 @@ def respondent_code_table(data: ExportData) -> Table:
     return Table("respondent x code", columns, rows, kinds)
 
 
+@without_gc
 def export_tidy(project, output: str | Path, options: ExportOptions | None = None, progress=None) -> Written:
     check_suffix(output, SUFFIXES, "tidy data")
     with project.read_only():

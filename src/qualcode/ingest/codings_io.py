@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from qualcode.domain.cells import csv_text, unescape
 from qualcode.domain.locate import find_quote
 from qualcode.errors import InputError, ProjectError
 from qualcode.ingest.encoding import canonicalise, read_text_file
@@ -35,20 +36,8 @@ def format_codings(records: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for r in records:
-            writer.writerow({k: _safe_cell(r[k]) for k in FIELDS})
-        return buf.getvalue()
+        return csv_text(FIELDS, ([r[k] for k in FIELDS] for r in records))
     raise ProjectError(f"unknown format '{fmt}' (use csv, jsonl or json).")
-
-
-def _safe_cell(value):
-    """Spreadsheet programs run cells that begin with = + - @ as formulas; quote those as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _read_records(path: Path) -> list[tuple[int, dict]]:
@@ -81,7 +70,9 @@ def _read_records(path: Path) -> list[tuple[int, dict]]:
         missing = ["start"]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}", line=1, field=missing[0])
-    return [(i, row) for i, row in enumerate(reader, start=2)]
+    # cells qualcode wrote with a protective apostrophe (see qualcode.domain.cells) read back as written
+    return [(i, {k: unescape(v) if isinstance(v, str) else v for k, v in row.items()})
+            for i, row in enumerate(reader, start=2)]
 
 
 def read_codings(project, path: str | Path, coder: str | None = None) -> list[NewCoding]:

@@ -148,6 +148,13 @@ def _m7_embeddings(db: "sqlite_utils.Database") -> None:
     db.execute(EMBEDDINGS_TABLE)
 
 
+def _m8_names(db: "sqlite_utils.Database") -> None:
+    """The names list that --pseudonymise replaces (third parties and places named in speech)."""
+    from qualcode.store.names import NAMES_TABLE
+
+    db.execute(NAMES_TABLE)
+
+
 MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries,
-              _m7_embeddings]
+              _m7_embeddings, _m8_names]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@
 ``reads``          (all, read-only)                           bulk reads for exports
 ``sets``           sets, set_members                          groups of documents, cases, codes
 ``summaries``      summaries                                  summaries per case × code
+``names``          names                                      names --pseudonymise replaces
 =================  =========================================  ===================================
 
 Metadata, settings, transactions, backups and the overview (:meth:`Project.status`) stay on the
@@ -40,6 +41,7 @@ from qualcode.store.db import SCHEMA_VERSION, open_database
 from qualcode.store.documents import Documents
 from qualcode.store.history import History, now
 from qualcode.store.memos import Memos
+from qualcode.store.names import Names
 from qualcode.store.reads import Reads
 from qualcode.store.reviews import Reviews
 from qualcode.store.sets import Sets
@@ -71,6 +73,7 @@ class Project:
         self.reads = Reads(self)
         self.sets = Sets(self)
         self.summaries = Summaries(self)
+        self.names = Names(self)
         self._embeddings = None
 
     @property
