@@ -167,6 +167,9 @@ def test_summaries_in_the_matrix(project_path, tmp_path, capsys, monkeypatch):
     assert "Karin names paperwork and substitution." in text and "[Lerarentekort] Shortage means" in text
     assert "tekort aan leraren" not in text
     assert main(["export", "matrix", p, "-o", str(csv), "--cells", "both"]) == 0
+    text = csv.read_text(encoding="utf-8-sig")  # a Dutch project: the fixed labels in Dutch
+    assert "Samenvatting: Karin names" in text and "tekort aan leraren" in text
+    assert main(["export", "matrix", p, "-o", str(csv), "--cells", "both", "--language", "en"]) == 0
     text = csv.read_text(encoding="utf-8-sig")
     assert "Summary: Karin names" in text and "tekort aan leraren" in text
     # rewriting replaces, '' removes; undo brings it back

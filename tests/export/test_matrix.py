@@ -22,7 +22,8 @@ def study(tmp_path):
 def test_xlsx_matrix_reads_like_a_researchers_own(study, tmp_path):
     out = tmp_path / "exports" / "datamatrix.xlsx"
     out.parent.mkdir(exist_ok=True)  # outputs never create folders unasked (--mkdir does)
-    assert main(["export", "matrix", str(study), "-o", str(out), "--attributes", "role,perspective"]) == 0
+    assert main(["export", "matrix", str(study), "-o", str(out), "--attributes", "role,perspective",
+                 "--language", "en"]) == 0
     wb = load_workbook(out)
     ws = wb["Matrix"]
     header = [c.value for c in ws[1]]

@@ -197,6 +197,11 @@ def test_long_matrix_cells_go_on_continuation_rows_and_the_sheet_prints(tmp_path
     assert all(ws.row_dimensions[i].height <= 409 for i in range(2, len(rows) + 2))
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    dutch = tmp_path / "m_nl.xlsx"  # the project's language (nl): labels in the cells' references too
+    assert main(["export", "matrix", str(path), "-o", str(dutch)]) == 0
+    rows = list(load_workbook(dutch)["Matrix"].iter_rows(min_row=2, values_only=True))
+    assert rows[1][0] == "Sanne (vervolg)"
+    assert "Interview lang, beurt " in rows[0][-1] and ", turn " not in rows[0][-1]
     wide = tmp_path / "m.csv"
     assert main(["export", "matrix", str(path), "-o", str(wide)]) == 0
     with open(wide, encoding="utf-8-sig") as fh:

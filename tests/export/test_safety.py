@@ -108,7 +108,7 @@ def test_pseudonyms_are_the_same_in_every_export(study, tmp_path):
     assert "Ik ben R02. Mijn EVC-traject" in texts["q.docx"] and "net als R02." in texts["t.csv"]
     assert "— R02 & R03 (role: onderwijsassistent, perspective: primair proces / opleiding), Focusgroep 1, " \
            "turns 2–3, 00:00:10" in texts["q.md"]
-    assert "(R01, Interview 1, turn 2, 00:00:05)" in texts["m.xlsx"]
+    assert "(R01, Interview 1, beurt 2, 00:00:05)" in texts["m.xlsx"]  # the project's language (nl)
     assert "R01,schoolleider" in (out / "t_respondent_x_code.csv").read_text(encoding="utf-8-sig")
     mapping = tmp_path / "secret" / "pseudonyms.csv"
     mapping.parent.mkdir()

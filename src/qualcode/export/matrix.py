@@ -111,8 +111,8 @@ class Matrix:
             parts.append(f"{tag}“{quote(p)}” ({ref})")
         return parts
 
-    def cell_text(self, row: int, column: int) -> str:
-        return "\n\n".join(self.cell_parts(row, column))
+    def cell_text(self, row: int, column: int, words: dict | None = None) -> str:
+        return "\n\n".join(self.cell_parts(row, column, words))
 
     def groups(self) -> list[tuple[str, list[int]]]:
         """(group value, row indexes) in row order; one unnamed group without --group-by."""
@@ -137,7 +137,7 @@ class Matrix:
         return "\n".join([row.label] + [f"{k}: {v}" for k, v in zip(self.attribute_keys, row.values) if v])
 
     def table(self, title: str = "Matrix", layout: str = "wide", continued: str = "continued",
-              folded: bool = False, text_width: float = 60) -> Table:
+              folded: bool = False, text_width: float = 60, words: dict | None = None) -> Table:
         """The matrix as a Table: one row per respondent (``wide``), or with continuation rows
         under a respondent whose cells are long (``rows``); group heading rows with --group-by;
         ``folded``: the attributes in the first cell instead of columns of their own."""
@@ -152,10 +152,10 @@ class Matrix:
                 row = self.rows[r]
                 first = [self.row_label(r), row.context] if folded else [row.label, *row.values, row.context]
                 if layout != "rows":
-                    rows.append(first + [self.cell_text(r, c) for c in range(len(self.columns))])
+                    rows.append(first + [self.cell_text(r, c, words) for c in range(len(self.columns))])
                     heights = None
                     continue
-                cells = [pack(self.cell_parts(r, c), width=text_width, with_lines=True)
+                cells = [pack(self.cell_parts(r, c, words), width=text_width, with_lines=True)
                          for c in range(len(self.columns))]
                 for k in range(max(len(c) for c in cells) if cells else 1):
                     lead = first if k == 0 else [f"{row.label} ({continued})"] + [""] * (len(first) - 1)
@@ -252,7 +252,8 @@ def _value(data: ExportData, case, doc, key: str) -> str:
 def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str] | None = None,
                   attributes: list[str] | None = None, sheets: bool = False, progress=None,
                   layout: str = "rows", sort: str | None = None, group_by: str | None = None,
-                  continued: str = "continued", cells: str = "quotes") -> list[Table]:
+                  continued: str = "continued", cells: str = "quotes",
+                  words: dict | None = None) -> list[Table]:
     """The main matrix (not with the ``themes`` layout), and with ``sheets`` or the ``themes``
     layout one table per theme (its sub-codes as columns)."""
     if layout not in LAYOUTS:
@@ -262,18 +263,18 @@ def matrix_tables(data: ExportData, rows: str = "respondents", columns: list[str
     if layout != "themes":
         matrix = build_matrix(data, rows, columns, attributes, progress=progress, sort=sort, group_by=group_by,
                               cells=cells)
-        tables.append(matrix.table("Matrix", cell_layout, continued))
+        tables.append(matrix.table("Matrix", cell_layout, continued, words=words))
     if layout == "themes":  # a sheet per theme: one column with all its passages, each tagged [code]
         for col in resolve_columns(data, ["themes"]):
             matrix = build_matrix(data, rows, None, attributes, _columns=[col], sort=sort, group_by=group_by,
                               cells=cells)
-            tables.append(matrix.table(col.label, cell_layout, continued, folded=True, text_width=90))
+            tables.append(matrix.table(col.label, cell_layout, continued, folded=True, text_width=90, words=words))
     elif sheets:
         for theme in data.tree.roots():
             cols = theme_columns(data, theme.uuid)
             matrix = build_matrix(data, rows, None, attributes, _columns=cols, sort=sort, group_by=group_by,
                               cells=cells)
-            tables.append(matrix.table(theme.name, cell_layout, continued))
+            tables.append(matrix.table(theme.name, cell_layout, continued, words=words))
     return tables
 
 
@@ -311,7 +312,7 @@ def export_matrix(project, output: str | Path, rows: str = "respondents", column
         written = Written([Path(output)])
     else:
         tables = matrix_tables(data, rows, columns, attributes, sheets, progress, layout, sort, group_by,
-                               words["continued"], cells)
+                               words["continued"], cells, words)
         written = write_tables(output, tables, f"Data matrix — {data.project_name}", about, SUFFIXES[:4], progress)
     written.notes += replacement_notes(data)
     return written
