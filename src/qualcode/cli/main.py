@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "qualcode.cli.coding_cmds",
     "qualcode.cli.demo_cmd",
     "qualcode.cli.tui_cmd",
+    "qualcode.cli.serve_cmd",
     "qualcode.cli.suggest_cmds",
     "qualcode.cli.team_cmds",
     "qualcode.cli.agreement_cmds",
