@@ -12,11 +12,13 @@ class AgreementStoreMixin:
     db: object
 
     def replace_codings(self, remove: list[str], add: list[NewCoding],
-                        description: str) -> tuple[list[Coding], int]:
+                        description: str, also=None) -> tuple[list[Coding], int]:
         """Remove the codings ``remove`` (uuids) and add ``add``, in one transaction and one
         undoable step. A coding to add that equals one to remove (same document, code, coder and
         span) keeps the existing coding; one that equals a coding that stays is skipped.
-        Returns (the codings added, the number removed)."""
+        ``also`` (optional) writes more rows in the same transaction and returns their row
+        operations, recorded in the same undoable step. Returns (the codings added, the number
+        removed)."""
         cache: dict = {}
         ops, added = [], []
         with self.db.atomic():
@@ -45,6 +47,8 @@ class AgreementStoreMixin:
                 self._insert_row("codings", row)
                 ops.append(["insert", "codings", row])
                 added.append(_coding(tuple(row[c] for c in CODING_COLUMNS)))
+            if also is not None:  # more row operations for the same step (review decisions)
+                ops += also()
             if ops:
                 self._record("replace_codings", description, ops)
         self._changed()

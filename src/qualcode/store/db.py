@@ -107,7 +107,17 @@ def _m4_history_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
+def _m5_review_decisions(db: sqlite_utils.Database) -> None:
+    """Review decisions that leave no coding behind (a passage settled as not coded), so that
+    they are kept and undoable like the settlements that do."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS review_decisions (uuid TEXT PRIMARY KEY, document TEXT NOT NULL, "
+        "code TEXT NOT NULL, start INTEGER NOT NULL, [end] INTEGER NOT NULL, decision TEXT NOT NULL, "
+        "coder TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS review_decisions_document ON review_decisions (document, code)")
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_review_decisions]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

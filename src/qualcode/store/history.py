@@ -17,6 +17,7 @@ PKS = {
     "codings": ("uuid",), "codes": ("uuid",), "memos": ("uuid",), "cases": ("uuid",),
     "documents": ("uuid",), "attributes": ("owner_type", "owner", "key"),
     "speakers": ("document", "name"), "turns": ("document", "idx"),
+    "review_decisions": ("uuid",),
 }
 
 

@@ -33,6 +33,15 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
         self.coder = coder
         self._tree: CodeTree | None = None
 
+    @property
+    def review_decisions(self):
+        """Review decisions that leave no coding behind (see store.review_decisions)."""
+        if getattr(self, "_review_decisions", None) is None:
+            from qualcode.store.review_decisions import ReviewDecisions
+
+            self._review_decisions = ReviewDecisions(self)
+        return self._review_decisions
+
     # -- life cycle ----------------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, language: str = "nl", name: str | None = None) -> "Project":

@@ -71,6 +71,7 @@ class ReviewScreen(Screen):
     ReviewScreen #review-title { height: 1; background: $primary; color: $text; padding: 0 1; }
     ReviewScreen #review-body { width: 1fr; }
     ReviewScreen #review-panel { width: 42; border-left: solid $primary; padding: 0 1; }
+    ReviewScreen.narrow #review-panel { width: 28; }
     """
     BINDINGS = [
         Binding("n", "move(1)", "Next"),
@@ -97,7 +98,6 @@ class ReviewScreen(Screen):
         self.data: ReviewData | None = None
         self.index = 0
         self.mark: list[int] | None = None
-        self.rejected: set[tuple[str, int, int]] = set()  # settled as not coded this session
         self.settled_here = 0  # settlements made in this review (what u may undo)
         self.lines: list[tuple[int, int]] = []
         self.rendered = Text()
@@ -119,6 +119,7 @@ class ReviewScreen(Screen):
             self._owned = True
         else:
             self.project, self._owned = self._given, False
+        self.set_class(self.app.size.width < 110, "narrow")
         try:
             self.data = review_data(self.project, self.document_ref, self.coders)
         except QualcodeError as exc:
@@ -132,7 +133,8 @@ class ReviewScreen(Screen):
             self.project.close()
             self.project = None
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 110, "narrow")
         if self.data is not None:
             self.refresh_view()
 
@@ -148,7 +150,7 @@ class ReviewScreen(Screen):
         self.index = min(self.index, max(0, len(self.data.disagreements) - 1))
 
     def is_settled(self, d) -> bool:
-        return self.data.settled(d) or (d.code, d.start, d.end) in self.rejected
+        return self.data.settled(d)
 
     # -- rendering -------------------------------------------------------------------------------
     def _layout(self, width: int) -> None:
@@ -255,7 +257,7 @@ class ReviewScreen(Screen):
         cons = [(a, b) for a, b in data.spans.get(CONSENSUS, {}).get(d.code, []) if a < d.end and b > d.start]
         if cons:
             out.append("coded " + ", ".join(f"{a}-{b}" for a, b in cons) + "\n", style=CONS)
-        elif (d.code, d.start, d.end) in self.rejected:
+        elif data.settled_not_coded(d):
             out.append("settled as not coded\n", style=CONS)
         else:
             out.append("open\n", style="yellow")
@@ -288,13 +290,11 @@ class ReviewScreen(Screen):
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        key = (d.code, d.start, d.end)
-        if kwargs.get("none") or (kwargs.get("accept") and not done.added):
-            self.rejected.add(key)
+        if done.changed:
+            self.notify(done.description)
+            self.settled_here += 1
         else:
-            self.rejected.discard(key)
-        self.notify(done.description)
-        self.settled_here += 1
+            self.notify("already settled so: nothing changed", timeout=2)
         self.mark = None
         self._reload()
         self.index = (self.index + 1) % max(1, len(self.data.disagreements))
