@@ -84,7 +84,8 @@ async def test_export_screen_writes_a_tidy_csv_with_the_chosen_coder(study, tmp_
         await pilot.press("down", "down", "down", "down")  # tidy
         await pilot.pause()
         assert screen.action_name == "tidy" and screen.query("#opt-pseudonymise")
-        await pilot.press("enter")  # to the output field
+        await pilot.press("tab")  # to the output field
+        assert screen.focused is screen.query_one("#opt-output")
         screen.query_one("#opt-output").value = str(out)
         screen.query_one("#opt-coder").value = "bram"
         await pilot.press("enter")  # export
@@ -200,3 +201,21 @@ async def test_palette_opens_the_code_matrix_and_the_review(study):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_export_enter_on_the_action_list_exports(study, tmp_path):
+    """Issue 16: the hint says enter exports; on the list of actions (where the screen opens) it does."""
+    path, ids = study
+    two_coders(path, ids)
+    app = app_for(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.focused is screen.query_one("#export-actions")
+        out = tmp_path / "m.md"
+        screen.query_one("#opt-output").value = str(out)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "wrote 1 file" in str(screen.query_one("#export-status").render())
+    assert "Administratieve last" in out.read_text(encoding="utf-8")
