@@ -35,7 +35,8 @@ from qualcode.tui.colours import code_colour
 from qualcode.tui.commands import WorkspaceCommands
 from qualcode.tui.details_panel import DetailsPanel
 from qualcode.tui.document_list import DocumentList
-from qualcode.tui.screens.prompts import TextPrompt
+from qualcode.tui.recent_strip import RecentStrip
+from qualcode.tui.screens.prompts import Confirm, TextPrompt
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.transcript_view import TranscriptView
 from qualcode.tui.workspace import Workspace, close_reader, open_project
@@ -51,6 +52,7 @@ CSS = """
 #details-box { height: 9; }
 #details { height: 9; }
 Screen.narrow #left { display: none; }
+Screen.narrow #right { width: 30; }
 Screen.tiny #right { display: none; }
 Screen.tiny.show-right #right { display: block; width: 100%; }
 Screen.tiny.show-right #center { display: none; }
@@ -101,6 +103,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
                 yield DocumentList(id="documents")
             with Vertical(id="center"):
                 yield Static("", id="status")
+                yield RecentStrip(id="recent")
                 yield TranscriptView(id="transcript")
             with Vertical(id="right"):
                 yield Static("CODEBOOK  (C)", classes="section")
@@ -141,28 +144,50 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
     def _responsive(self, width: int) -> None:
         self.screen.set_class(width < 110, "narrow")
         self.screen.set_class(width < 70, "tiny")
+        for footer in self.screen.query(Footer):  # under 110 columns every key must fit: no palette key
+            footer.compact = width < 110
+            footer.show_command_palette = width >= 110
 
     # -- the coder -------------------------------------------------------------------------------------
-    def ask_coder(self, first: bool = False) -> None:
-        def done(name: str | None) -> None:
-            if not name:
-                if first:
-                    self.ask_coder(first=True)
-                return
-            if self.settings.get("remember_coder", True):
-                remember_coder(name)
-            if self.ws is None:
-                self.start(name)
-            else:
-                self.ws.coder = self.ws.project.coder = name
-                self.ws.recent = self.ws.project.recent_codes(name)
-                self.update_header()
-                self.refresh_all(reload_overview=self.ws.mine_only)
-
+    def ask_coder(self, first: bool = False, note: str = "") -> None:
+        """Ask who is coding. A new name is only taken after a confirmation (a stray ctrl+o and a
+        few keys must not replace the coder); an empty name is refused with the reason."""
         current = self.ws.coder if self.ws else ""
-        self.push_screen(TextPrompt("Who is coding?", current,
-                                    hint="Your name is stamped on every coding you make and remembered "
-                                         "for next time. enter saves.", placeholder="your name"), done)
+
+        def done(name: str | None) -> None:
+            if name is None:  # escape
+                if first:
+                    self.ask_coder(first=True, note="A name is needed to start: it is stamped on every coding. ")
+                return
+            if not name:
+                keep = f" (esc keeps '{current}')" if current else ""
+                self.ask_coder(first, note=f"An empty name is refused: every coding carries its coder's name{keep}. ")
+                return
+            if self.ws is None:
+                self._set_coder(name)
+                return
+            if name == current:
+                self.notify(f"still coding as {name}", timeout=2)
+                return
+            self.push_screen(Confirm("Change coder", f"Code as '{name}' from now on, instead of '{current}'? "
+                                     f"Your new codings will carry '{name}', and it is remembered for next time.",
+                                     yes="Change"), lambda yes: yes and self._set_coder(name))
+
+        hint = ("Your name is stamped on every coding you make and remembered for next time. "
+                "enter saves" + (" · esc cancels" if current else ""))
+        self.push_screen(TextPrompt("Who is coding?", current, hint=note + hint, placeholder="your name"), done)
+
+    def _set_coder(self, name: str) -> None:
+        if self.settings.get("remember_coder", True):
+            remember_coder(name)
+        if self.ws is None:
+            self.start(name)
+            return
+        self.ws.coder = self.ws.project.coder = name
+        self.ws.recent = [c for c in self.ws.project.recent_codes(name) if c in self.ws.tree]
+        self.update_header()
+        self.refresh_all(reload_overview=self.ws.mine_only)
+        self.flash(f"✓ now coding as {name}")
 
     # -- start-up ---------------------------------------------------------------------------------------
     def start(self, coder: str) -> None:
@@ -192,6 +217,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         else:
             self.query_one("#status", Static).update("no documents yet: import transcripts with 'qualcode import'")
         self.rebuild_tree()
+        self.update_recent()
         self.view.focus()
         self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
         self.start_suggestions()
@@ -242,6 +268,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         self.view.set_coverage(self.ws.coverage, self.codes)
         self.update_details()
         self.update_status()
+        self.update_recent()
         if self.ws.doc is not None:
             self._widgets["documents"].update_document(self.ws.doc.uuid, self.ws.coded_chars.get(self.ws.doc.uuid, 0))
         if reload_overview:
@@ -283,6 +310,10 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         if status != getattr(self, "_last_status", None):
             self._last_status = status
             self._widgets["status"].update(status, layout=False)
+
+    def update_recent(self) -> None:
+        if self.ws is not None:
+            self.query_one(RecentStrip).show(self.ws.recent, self.codes)
 
     def flash(self, message: str) -> None:
         """A short confirmation in the status line (cheaper and calmer than a toast)."""

@@ -1,0 +1,108 @@
+"""The workspace as a daily tool (issue 16): the recent-codes strip, the coder-name guard, the
+margin labels, the footer at 80 columns. Driven with Pilot; the project file is the oracle."""
+
+from __future__ import annotations
+
+from test_tui_fixtures import codings, screen_text, settings, stored, study  # noqa: F401
+
+from qualcode.tui.app import make_app
+from qualcode.tui.margin_labels import plan_labels, shorten, wrap_name
+from qualcode.tui.recent_strip import RecentStrip
+from qualcode.tui.screens.prompts import Confirm, TextPrompt
+
+
+def app_for(path, **extra):
+    return make_app(path, settings(document="Interview Sanne", **extra))
+
+
+async def test_the_recent_strip_names_the_number_keys_and_1_applies_what_it_says(study):
+    path, ids = study
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        strip = app.query_one(RecentStrip)
+        assert "code a passage with c first" in strip.render().plain
+        await pilot.press("j", "c", *"lerarentekort", "enter")
+        await pilot.press("j", "j", "c", *"extra hands", "enter")
+        await pilot.pause()
+        shown = strip.render().plain
+        assert shown.index("1 ■ Extra handen") < shown.index("2 ■ Lerarentekort")
+        await pilot.press("j", "j", "1")  # Sanne's last turn: what the strip shows on 1
+        await pilot.pause()
+    last = max(codings(path), key=lambda c: c.start)
+    assert last.code == ids["Extra handen"] and last.text.startswith("Ja, maar de pabo")
+
+
+async def test_a_new_coder_name_needs_a_confirmation(study, tmp_path):
+    path, ids = study
+    app = app_for(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+o", *"xyz", "enter")  # stray keys after ctrl+o
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.ws.coder == "tester"
+        await pilot.press("j", "c", *"admin", "enter")
+        await pilot.press("ctrl+o", "ctrl+a", "ctrl+k", *"anna", "enter", "y")
+        await pilot.pause()
+        assert app.ws.coder == "anna" and "coder: anna" in app.sub_title
+        await pilot.press("j", "j", "c", *"extra", "enter")
+        await pilot.pause()
+    assert sorted(c.coder for c in codings(path)) == ["anna", "tester"]
+
+
+async def test_an_empty_coder_name_is_refused_with_the_reason(study):
+    path, _ = study
+    app = app_for(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+o", "ctrl+a", "ctrl+k", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        assert "An empty name is refused" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.ws.coder == "tester" and app.screen is app.screen_stack[0]
+
+
+def test_names_wrap_at_word_boundaries_and_shorten_deliberately():
+    assert wrap_name("Lerarentekort en vervangingsbehoefte", 14, 3) == ["Lerarentekort", "en", "vervangingsbe…"]
+    assert wrap_name("Gelijkwaardige samenwerking", 14, 2) == ["Gelijkwaardige", "samenwerking"]
+    assert wrap_name("Lerarentekort en vervangingsbehoefte", 16, 1) == ["Lerarentekort…"]
+    assert shorten("Administratieve last en bijkomende taken", 20) == "Administratieve…"
+    assert shorten("Opleiding", 9) == "Opleiding"
+
+
+class _C:
+    def __init__(self, uuid, code, start, end):
+        self.uuid, self.code, self.start, self.end, self.coder = uuid, code, start, end, "x"
+
+
+def test_one_label_block_per_code_in_a_stack():
+    """Two codes over the same lines: each name once, in its own rows, never interleaved."""
+    from qualcode.tui.coverage import Coverage
+    from qualcode.tui.doc_model import DocModel
+
+    text = ("woord " * 120).strip()
+    doc = DocModel("d", "d", text, [], {})
+    layout = doc.layout(30)
+    codes = {"a": ("Gelijkwaardige samenwerking", "#ff0000"), "b": ("Lerarentekort en vervangingsbehoefte", "#00ff00")}
+    cov = Coverage([_C("1", "a", 0, 400), _C("2", "b", 0, 400), _C("3", "a", 100, 200)])
+    plan = plan_labels(layout, cov, codes, 14)
+    rows = sorted(plan)
+    labels = [(plan[r].code, plan[r].text) for r in rows]
+    assert labels == [("a", "Gelijkwaardige"), ("a", "samenwerking"),
+                      ("b", "Lerarentekort"), ("b", "en"), ("b", "vervangingsbe…")]
+    assert rows == list(range(rows[0], rows[0] + 5))  # one after the other, no gaps
+    assert [plan[r].first for r in rows] == [True, False, True, False, False]
+
+
+async def test_80_columns_show_the_code_name_in_the_margin_and_the_whole_footer(study):
+    path, _ = study
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "c", *"admin", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+    assert "Administ" in text.split("AT THE CURSOR")[0].split("Sanne  #2")[1]  # in the margin
+    footer = text.rstrip().splitlines()[-1]
+    assert "q quit" in footer and "palette" not in footer
