@@ -24,6 +24,7 @@ from textual import work
 from qualcode.errors import QualcodeError
 from qualcode.tui.suggest_book import Shown, SuggestionBook
 from qualcode.tui.suggestions_panel import SuggestionsPanel
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import close_reader, open_project, retry_locked
 
 TOP = 3  # suggestions in the panel
@@ -215,7 +216,7 @@ class SuggestActions:
         self.view.focus()
         name = self.ws.tree.by_uuid[coding.code].name
         how = "" if decision == "accepted" else " on your span"
-        self.flash(f"✓ suggestion accepted{how}: {name} ({len(coding.text.split())} words)")
+        self.flash(f"✓ suggestion accepted{how}: {name} ({plural(len(coding.text.split()), 'word')})")
         self.suggestions_after_change(0)  # accepted suggestions never teach the model
 
     def action_reject_suggestion(self) -> None:
@@ -349,7 +350,8 @@ class SuggestActions:
         if isinstance(report, Exception):
             self.notify(f"training the suggester failed: {report}", severity="warning")
         elif report:
-            self.flash(f"suggester retrained on {report.get('codings', '?')} codings")
+            n = report.get("codings")
+            self.flash(f"suggester retrained on {plural(n, 'coding') if isinstance(n, int) else '? codings'}")
         if trained is not self.suggester:  # the codebook changed meanwhile: load the stored model
             self.reload_suggester()
         else:

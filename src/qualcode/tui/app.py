@@ -39,6 +39,7 @@ from qualcode.tui.recent_strip import RecentStrip
 from qualcode.tui.screens.prompts import Confirm, TextPrompt
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.transcript_view import TranscriptView
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import Workspace, close_reader, open_project
 
 CSS = """
@@ -53,6 +54,8 @@ CSS = """
 #details { height: 9; }
 Screen.narrow #left { display: none; }
 Screen.narrow #right { width: 30; }
+Screen.tall #suggestions { height: 14; max-height: 14; }
+Screen.short #details-box, Screen.short #details { height: 6; }
 Screen.tiny #right { display: none; }
 Screen.tiny.show-right #right { display: block; width: 100%; }
 Screen.tiny.show-right #center { display: none; }
@@ -131,7 +134,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
             "status": self.query_one("#status", Static), "details": self.query_one(DetailsPanel),
             "documents": self.query_one(DocumentList), "suggestions": self.query_one(SuggestionsPanel),
         }
-        self._responsive(self.size.width)
+        self._responsive(self.size.width, self.size.height)
         coder = self.settings["coder"] if "coder" in self.settings else default_coder()
         if coder:
             self.start(coder)
@@ -139,10 +142,12 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
             self.ask_coder(first=True)
 
     def on_resize(self, event) -> None:
-        self._responsive(event.size.width)
+        self._responsive(event.size.width, event.size.height)
 
-    def _responsive(self, width: int) -> None:
+    def _responsive(self, width: int, height: int = 40) -> None:
         self.screen.set_class(width < 110, "narrow")
+        self.screen.set_class(height >= 40, "tall")  # room for three suggestions with whole names
+        self.screen.set_class(height < 30, "short")
         self.screen.set_class(width < 70, "tiny")
         for footer in self.screen.query(Footer):  # under 110 columns every key must fit: no palette key
             footer.compact = width < 110
@@ -302,7 +307,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
             mode = "[b reverse] SELECTING [/] move to extend · c codes · esc stops  "
         elif view.selection():
             s, e = view.selection()
-            mode = f"[b]{len(doc.text[s:e].split())} words selected[/b]  "
+            mode = f"[b]{plural(len(doc.text[s:e].split()), 'word')} selected[/b]  "
         n = len(ws.coverage)
         flash = getattr(self, "_flash", "")
         note = f"[i]{escape(flash)}[/i]  " if flash and not view.adjusting else ""
@@ -318,10 +323,11 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
     def flash(self, message: str) -> None:
         """A short confirmation in the status line (cheaper and calmer than a toast)."""
         self._flash = message
+        self._flash_id = generation = getattr(self, "_flash_id", 0) + 1
         self.update_status()
 
-        def clear() -> None:
-            if self._flash == message:
+        def clear() -> None:  # only the latest flash's timer clears (an equal older one must not)
+            if self._flash_id == generation:
                 self._flash = ""
                 self.update_status()
 
