@@ -106,3 +106,29 @@ async def test_80_columns_show_the_code_name_in_the_margin_and_the_whole_footer(
     assert "Administ" in text.split("AT THE CURSOR")[0].split("Sanne  #2")[1]  # in the margin
     footer = text.rstrip().splitlines()[-1]
     assert "q quit" in footer and "palette" not in footer
+
+
+def test_the_codebook_filter_keeps_only_what_contains_the_text(study):
+    from qualcode.tui.fuzzy import filter_codes
+
+    path, ids = study
+    with stored(path) as p:
+        tree = p.tree()
+        assert filter_codes(tree, "Lerarent") == [ids["Lerarentekort"]]  # not 'Leraren ontlasten' too
+        assert filter_codes(tree, "extra hands") == [ids["Extra handen"]]  # a keyword
+        assert filter_codes(tree, "lerarentkort")[0] == ids["Lerarentekort"]  # a typo still finds it
+
+
+async def test_the_codebook_filter_moves_the_cursor_to_the_match(study):
+    path, ids = study
+    app = app_for(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("C", "slash", *"pabo")
+        await pilot.pause()
+        await pilot.press("enter")  # into the tree
+        await pilot.pause()
+        assert app.tree_widget.highlighted_code() == ids["Pabo te hoge drempel"]
+        await pilot.press("enter")  # apply it to the turn under the cursor
+        await pilot.pause()
+    [c] = codings(path)
+    assert c.code == ids["Pabo te hoge drempel"]
