@@ -219,3 +219,38 @@ async def test_export_enter_on_the_action_list_exports(study, tmp_path):
         await settle(pilot, app)
         assert "wrote 1 file" in str(screen.query_one("#export-status").render())
     assert "Administratieve last" in out.read_text(encoding="utf-8")
+
+
+async def test_code_matrix_whole_names_grouped_and_filtered_by_attribute(study):
+    """Issue 16: respondent names whole; g groups by an attribute, w keeps KEY=VALUE respondents."""
+    from qualcode.tui.screens.prompts import TextPrompt
+    from test_tui_fixtures import screen_text
+
+    path, ids = study
+    two_coders(path, ids)
+    with stored(path) as p:
+        cases = {c.name: c.uuid for c in p.cases()}
+        with p.transaction():
+            p.set_attribute("case", cases["Sanne"], "role", "leraar", "text")
+            p.set_attribute("case", cases["Joost"], "role", "schoolleider", "text")
+            p.set_attribute("case", cases["Els"], "role", "leraar", "text")
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("X")
+        await settle(pilot, app)
+        screen = app.screen
+        assert [r.label for r in screen.matrix.columns] == ["Sanne", "Els", "Joost"]
+        await pilot.press("g")
+        await settle(pilot, app)
+        assert [r.group for r in screen.matrix.columns] == ["leraar", "leraar", "schoolleider"]
+        text = screen_text(app)
+        assert "┃leraar" in text and "┃schoo…" in text and "Joost" in text  # a group cut where it ends
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"role=leraar", "enter")
+        await settle(pilot, app)
+        assert sorted(r.label for r in screen.matrix.columns) == ["Els", "Sanne"]
+        sanne = [r.label for r in screen.matrix.columns].index("Sanne")
+        adm = next(i for i, r in enumerate(screen.matrix.rows) if r.code == ids["Administratieve last"])
+        assert screen.matrix.count(adm, sanne) == 2  # anna's and bram's passages (not alike)
