@@ -132,3 +132,37 @@ async def test_the_codebook_filter_moves_the_cursor_to_the_match(study):
         await pilot.pause()
     [c] = codings(path)
     assert c.code == ids["Pabo te hoge drempel"]
+
+
+async def test_the_memo_list_shows_coding_code_and_document_memos_and_jumps(study):
+    from qualcode.tui.screens.memos import MemosScreen
+
+    path, ids = study
+    with stored(path) as p:
+        doc = ids["Focusgroep"]
+        text = p.document(doc).text
+        start = text.index("Bij ons is het")
+        c = p.add_coding(doc, ids["Lerarentekort"], "anna", start, start + 40)
+        p.update_coding(c.uuid, memo="Joost: tekort als oorzaak")
+        p.add_memo("code", ids["Extra handen"], "bram", "Let op: ook 'handen aan het bed'")
+        p.add_memo("document", ids["Interview Sanne"], "anna", "Sanne werkt parttime")
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("L")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, MemosScreen)
+        assert {r["kind"] for r in screen.rows} == {"coding", "code", "document"}
+        assert "3 memos" in str(screen.query_one("#memos-hint").render())
+        await pilot.press(*"tekort")
+        await pilot.pause()
+        assert [r["text"] for r in screen.shown] == ["Joost: tekort als oorzaak"]
+        await pilot.press("enter")  # to the coding's passage, in the other document
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        assert app.ws.doc.uuid == doc and app.view.cursor in (start, start + 40)
+        await pilot.press("L")
+        await pilot.pause(0.3)
+        await pilot.press(*"handen aan", "enter")
+        await pilot.pause()
+        assert app.tree_widget.highlighted_code() == ids["Extra handen"]

@@ -57,6 +57,7 @@ SPECS: list[Spec] = [
     Spec("prev-uncoded", "left_square_bracket", "uncoded(-1)", "Previous uncoded respondent turn", "app"),
     Spec("passages", "p", "passages", "All passages of a code across the study", "app", True, short="passages"),
     Spec("documents", "D", "switch_document", "Open another document (fuzzy)", "app"),
+    Spec("memos", "L", "memos", "List every memo: on codings, codes, documents, the project", "app"),
     # -- team work and output ------------------------------------------------------------------------
     Spec("review", "R", "review", "Review agreement: settle the coders' disagreements in this document", "app"),
     Spec("flagged", "F", "flagged", "Flagged codings: place or discard codings lost in a text change", "app"),
