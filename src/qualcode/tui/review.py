@@ -75,18 +75,19 @@ class ReviewScreen(Screen):
     """
     BINDINGS = [
         Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Previous"),
-        *[Binding(str(k), f"accept({k})", f"Coder {k}", show=k <= 3) for k in range(1, 10)],
-        Binding("a", "whole", "Code passage"),
+        Binding("p", "move(-1)", "Prev"),
+        Binding("1", "accept(1)", "Accept", key_display="1-9"),
+        *[Binding(str(k), f"accept({k})", f"Coder {k}", show=False) for k in range(2, 10)],
+        Binding("a", "whole", "Code all"),
         Binding("0", "reject", "Not coded"),
-        Binding("m", "mark", "Mark span"),
+        Binding("m", "mark", "Mark"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("right", "adjust(1, 1)", show=False, priority=True),
         Binding("left", "adjust(1, -1)", show=False, priority=True),
         Binding("shift+right", "adjust(0, 1)", show=False, priority=True),
         Binding("shift+left", "adjust(0, -1)", show=False, priority=True),
         Binding("enter", "save_mark", "Save span", show=False, priority=True),
-        Binding("escape", "cancel_or_close", "Close", priority=True),
+        Binding("escape", "cancel_or_close", "Close", show=False, priority=True),
         Binding("q", "close", "Close"),
     ]
 
@@ -119,7 +120,7 @@ class ReviewScreen(Screen):
             self._owned = True
         else:
             self.project, self._owned = self._given, False
-        self.set_class(self.app.size.width < 110, "narrow")
+        self._narrow(self.app.size.width)
         try:
             self.data = review_data(self.project, self.document_ref, self.coders)
         except QualcodeError as exc:
@@ -134,9 +135,16 @@ class ReviewScreen(Screen):
             self.project = None
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < 110, "narrow")
+        self._narrow(event.size.width)
         if self.data is not None:
             self.refresh_view()
+
+    def _narrow(self, width: int) -> None:
+        """Under 110 columns: a narrower panel, and a compact footer without the palette key."""
+        self.set_class(width < 110, "narrow")
+        for footer in self.query(Footer):
+            footer.compact = width < 110
+            footer.show_command_palette = width >= 110
 
     # -- state -----------------------------------------------------------------------------------
     @property

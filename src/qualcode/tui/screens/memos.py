@@ -19,6 +19,8 @@ from qualcode.tui.workspace import close_reader, open_project
 
 KINDS = {"coding": "on a coding", "code": "on a code", "document": "on a document", "case": "on a respondent",
          "project": "on the project"}
+MANY = {"coding": "on codings", "code": "on codes", "document": "on documents", "case": "on respondents",
+        "project": "on the project"}
 
 
 def memo_rows(project) -> list[dict]:
@@ -125,7 +127,7 @@ class MemosScreen(ModalScreen):
         kinds = {}
         for r in self.rows:
             kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-        parts = ", ".join(f"{n} {KINDS.get(k, k)}" for k, n in kinds.items())
+        parts = ", ".join(f"{n} {KINDS.get(k, k) if n == 1 else MANY.get(k, k)}" for k, n in kinds.items())
         found = f" · {len(self.shown)} shown" if words else ""
         if self.rows:
             summary = f"{plural(len(self.rows), 'memo')} ({parts}){found}"
