@@ -166,3 +166,29 @@ async def test_the_memo_list_shows_coding_code_and_document_memos_and_jumps(stud
         await pilot.press(*"handen aan", "enter")
         await pilot.pause()
         assert app.tree_widget.highlighted_code() == ids["Extra handen"]
+
+
+def test_a_search_hit_names_speaker_and_turn_and_fills_the_line_at_word_boundaries():
+    from qualcode.tui.screens.search import hit_label
+
+    hit = {"document_name": "Interview Sanne", "speaker": "Sanne", "turn": 3, "match": "extra handen",
+           "before": "woord " * 40 + "Joyce is echt ", "after": " in de klas. Zij neemt groepjes over, " * 5}
+    line = hit_label(hit, True, 150).plain
+    assert line.startswith("Interview Sanne · Sanne #4  …")
+    assert 120 <= len(line) <= 150 and "Joyce is echt extra handen in de klas." in line
+    assert line.endswith("…") and line[-2] != " " and " over," in line  # cut after a whole word
+    words = line.split("  …", 1)[1].rstrip("…").split()
+    assert all(w in ("woord", "Joyce", "is", "echt", "extra", "handen", "in", "de", "klas.", "Zij", "neemt",
+                     "groepjes", "over,") for w in words)
+
+
+def test_the_passages_list_shows_the_whole_coded_passage():
+    from qualcode.tui.screens.passages import passage_label
+
+    coded = " ".join(f"woord{i}" for i in range(120))  # ~900 characters
+    row = {"document_name": "D", "speaker": "Sanne", "coder": "anna", "text": coded,
+           "before": "aaa bbbbbbb " * 20, "after": " ccc ddddddd" * 20, "memo": ""}
+    plain = passage_label(row, "#ff0000", "anna").plain
+    assert coded in plain
+    before = plain.split("\n")[1].split("woord0")[0]
+    assert before.startswith("…") and before[1:].split()[0] in ("aaa", "bbbbbbb")

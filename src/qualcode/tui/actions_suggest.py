@@ -67,7 +67,8 @@ class SuggestActions:
     def update_suggestions_title(self) -> None:
         title = {"off": "SUGGESTIONS  (off)", "loading": "SUGGESTIONS  · loading…"}.get(self._sug_state)
         if title is None:
-            title = "SUGGESTIONS  · training…" if self._training else "SUGGESTIONS  a accept  x reject"
+            keys = "a/x" if self.screen.has_class("narrow") else "a accept  x reject"  # the footer says it too
+            title = "SUGGESTIONS  · training…" if self._training else f"SUGGESTIONS  {keys}"
         self.query_one("#suggestions-title").update(title)
 
     # -- loading ------------------------------------------------------------------------------------

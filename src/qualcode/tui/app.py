@@ -149,6 +149,8 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         self.screen.set_class(height >= 40, "tall")  # room for three suggestions with whole names
         self.screen.set_class(height < 30, "short")
         self.screen.set_class(width < 70, "tiny")
+        if self.ws is not None and self.is_mounted:
+            self.update_suggestions_title()
         for footer in self.screen.query(Footer):  # under 110 columns every key must fit: no palette key
             footer.compact = width < 110
             footer.show_command_palette = width >= 110

@@ -28,7 +28,13 @@ def _clip(text: str, n: int, tail: bool) -> str:
     text = squash(text)
     if len(text) <= n:
         return text
-    return "…" + text[-n:] if tail else text[:n] + "…"
+    if tail:  # the last words, starting at a word
+        cut = text[-n:]
+        space = cut.find(" ")
+        return "…" + (cut[space + 1:] if 0 <= space < len(cut) - 1 else cut)
+    cut = text[:n]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut) + "…"
 
 
 LONGEST = 2000  # characters of a coded passage shown in the list
