@@ -144,16 +144,18 @@ def open_database(path: str | Path, create: bool = False) -> sqlite_utils.Databa
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():
         raise ProjectError(f"{path}: no such project file (create one with 'qualcode init').")
+    # No open()/close() of the file outside SQLite here: closing any descriptor of the file drops
+    # every POSIX lock this process holds on it, SQLite's included, and another process closing
+    # its connection would then take itself for the last one and checkpoint and remove the WAL
+    # under this process's open connections (a worker opening the project made the TUI's
+    # writes invisible to other processes until it quit). SQLite reads the header itself.
     try:
-        if not create:
-            with open(path, "rb") as fh:
-                header = fh.read(16)
-            if header and header != b"SQLite format 3\x00":
-                raise ProjectError(f"{path}: not a qualcode project (not an SQLite file).")
         db = connect(path)
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise ProjectError(f"{path}: not a qualcode project (not an SQLite file).") from exc
         raise ProjectError(f"{path}: cannot be opened as a project ({exc}).") from exc
     if not create and app_id != APPLICATION_ID:
         db.close()
