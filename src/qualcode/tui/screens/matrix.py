@@ -61,7 +61,7 @@ class MatrixScreen(ModalScreen):
     MatrixScreen { align: center middle; }
     MatrixScreen > Vertical { width: 98%; height: 96%; border: round $primary; background: $surface; padding: 0 1; }
     MatrixScreen .title { text-style: bold; color: $primary; height: 1; }
-    MatrixScreen .hint { color: $text-muted; height: 1; }
+    MatrixScreen .hint { color: $text-muted; height: auto; }
     MatrixScreen #matrix-cell { height: 2; color: $text; }
     MatrixScreen DataTable { height: 1fr; }
     """
