@@ -192,3 +192,95 @@ def test_the_passages_list_shows_the_whole_coded_passage():
     assert coded in plain
     before = plain.split("\n")[1].split("woord0")[0]
     assert before.startswith("…") and before[1:].split()[0] in ("aaa", "bbbbbbb")
+
+
+class _Many:
+    """A suggester with four suggestions everywhere (long names), to see how many the panel shows."""
+
+    def __init__(self, codes):
+        self.codes = codes
+
+    def suggest(self, text, start, end, doc_uuid, exclude_codes=(), top=3):
+        from qualcode.nlp import Suggestion
+
+        return [Suggestion(doc_uuid, start, end, c, "", 0.9 - i / 10, f"keyword: woord {i}")
+                for i, c in enumerate(self.codes) if c not in exclude_codes][:max(top, 4)]
+
+    def suggest_document(self, project, doc_uuid, top=1, min_score=0.0):
+        return []
+
+    def refresh(self, project):
+        pass
+
+    def retrain_if_stale(self, project, force=False):
+        return {"codings": 0}
+
+
+async def test_three_suggestions_with_whole_names_fit_at_160x45(study):
+    from test_tui_suggest import ready
+
+    path, ids = study
+    with stored(path) as p:
+        p.update_code(ids["Extra handen"], name="Extra handen in de klas bij groepswerk")
+        p.update_code(ids["Leraren ontlasten"], name="Leraren ontlasten van administratieve taken")
+    many = _Many([ids["Extra handen"], ids["Leraren ontlasten"], ids["Lerarentekort"], ids["Administratieve last"]])
+    app = make_app(path, settings(document="Interview Sanne", suggestions=True), nlp_factory=lambda p: many)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("j")
+        await ready(pilot, app)
+        panel = screen_text(app).split("SUGGESTIONS")[1]
+    for name in ("Extra handen in de klas bij groepswerk", "Leraren ontlasten van administratieve taken",
+                 "Lerarentekort"):
+        words = name.split()
+        assert all(w in panel for w in words), name  # whole names (wrapped), not cut
+    assert panel.count("keyword: woord") >= 3
+
+
+async def test_wording_counts_and_the_n_N_note(study):
+    path, ids = study
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("j", "w", "W")  # one word
+        await pilot.pause()
+        assert "1 word selected" in app._last_status
+        await pilot.press("escape", "c", *"admin", "enter")
+        await pilot.pause()
+        assert "· 1 coding" in app._last_status and "1 codings" not in app._last_status
+        await pilot.press("slash", *"de", "enter")
+        await pilot.pause(2)
+        await pilot.press("n")
+        await pilot.press("N")  # back to the first match: its note must stay 4 s
+        await pilot.pause(2.5)  # the first search's note timer (4 s) has run out by now
+        assert "match 1 of" in app._last_status
+
+
+async def test_adding_and_merging_codes_say_so(study):
+    path, ids = study
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("C")
+        await pilot.press("N", *"Nieuw thema", "enter")
+        await pilot.pause()
+        assert "added code 'Nieuw thema'" in app._flash
+    with stored(path) as p:
+        assert p.code("Nieuw thema")
+
+
+async def test_the_review_text_column_at_80x24(study):
+    from test_tui_views import two_coders
+
+    from qualcode.tui.review import ReviewScreen
+
+    path, ids = study
+    two_coders(path, ids)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        longest = max(e - s for s, e in screen.lines)
+        assert longest >= 34
+        footer = screen_text(app).rstrip().splitlines()[-1]
+        assert "0 Not coded" in footer and "Undo" in footer
