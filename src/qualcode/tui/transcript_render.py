@@ -28,7 +28,7 @@ def fmt_time(ms: int | None) -> str:
 def margin_width(total: int) -> int:
     """How wide the code margin is for a view ``total`` cells wide: room for a short name and
     the code's colour from 40 cells up (an 80-column terminal)."""
-    if total >= 100:
+    if total >= 90:  # 160 columns with the document list: a 67-character text column
         return 28
     if total >= 76:
         return 20
