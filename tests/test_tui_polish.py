@@ -20,7 +20,7 @@ async def test_the_recent_strip_names_the_number_keys_and_1_applies_what_it_says
     app = app_for(path)
     async with app.run_test(size=(160, 45)) as pilot:
         strip = app.query_one(RecentStrip)
-        assert "code a passage with c first" in strip.render().plain
+        assert "none yet" in strip.render().plain
         await pilot.press("j", "c", *"lerarentekort", "enter")
         await pilot.press("j", "j", "c", *"extra hands", "enter")
         await pilot.pause()

@@ -13,7 +13,7 @@ def strip_text(recent: list[str], codes: dict, width: int) -> Text:
     t = Text(no_wrap=True, overflow="ellipsis")
     shown = [c for c in recent[:9] if c in codes]
     if not shown:
-        t.append("1–9 apply your recent codes: code a passage with c first", style="dim italic")
+        t.append("1–9: your recent codes (none yet: c codes a passage)", style="dim italic")
         return t
     room = max(4, (width - 1) // len(shown) - 6)  # "n ■ " and two spaces around each name
     for n, uuid in enumerate(shown, 1):
