@@ -3,12 +3,12 @@ undoable, like the ones that add or remove consensus codings (issue 16)."""
 
 from __future__ import annotations
 
-from test_agreement_cli import code, nvivo  # noqa: F401 - fixture
-from test_review_screen import ADM, INV, SIZE, consensus, current, doc_id, study  # noqa: F401
+from tests.agreement.test_cli import code, nvivo  # noqa: F401 - fixture
+from tests.tui.test_review_screen import ADM, INV, SIZE, consensus, current, doc_id, study  # noqa: F401
 
 from qualcode.cli.main import main
 from qualcode.store.project import Project
-from qualcode.team.consensus import review_data
+from qualcode.agreement.consensus import review_data
 from qualcode.tui.review import ReviewApp
 
 
@@ -20,7 +20,7 @@ def open_count(path) -> int:
 
 def decisions(path) -> list:
     with Project.open(path) as p:
-        tree = p.tree()
+        tree = p.codebook.tree()
         return [(tree.path(c), a, b) for c, a, b in p.review_decisions.not_coded(doc_id(path))]
 
 
@@ -61,17 +61,17 @@ async def test_undo_takes_a_not_coded_decision_back_in_the_screen(study):
         assert "3 open" in str(app.screen.query_one("#review-title").render())
     assert decisions(study) == []
     with Project.open(study) as p:  # the undo took the decision back, not bram's last coding
-        assert len(p.codings(coder="bram")) == 2
+        assert len(p.codings.list(coder="bram")) == 2
 
 
 def test_qualcode_undo_and_redo_a_not_coded_decision(study, capsys):
     with Project.open(study, coder="consensus") as p:
-        from qualcode.team.consensus import settle
+        from qualcode.agreement.consensus import settle
 
         doc = doc_id(study)
-        done = settle(p, doc, p.code(INV).uuid, 20, 60, none=True)
+        done = settle(p, doc, p.codebook.get(INV).uuid, 20, 60, none=True)
         assert done.changed
-        again = settle(p, doc, p.code(INV).uuid, 20, 60, none=True)
+        again = settle(p, doc, p.codebook.get(INV).uuid, 20, 60, none=True)
         assert not again.changed  # already so: no second history entry
     assert main(["undo", str(study)]) == 0
     assert decisions(study) == []

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_tui_fixtures import build_study
+from tests.tui.fixtures import build_study
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 COUNT = ("import sys; sys.path.insert(0, sys.argv[2]); from qualcode.store.project import Project\n"
-         "p = Project.open(sys.argv[1]); print(len(p.codings())); p.close()")
+         "p = Project.open(sys.argv[1]); print(len(p.codings.list())); p.close()")
 
 
 def count_elsewhere(path) -> int:

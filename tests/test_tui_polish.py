@@ -3,7 +3,7 @@ margin labels, the footer at 80 columns. Driven with Pilot; the project file is 
 
 from __future__ import annotations
 
-from test_tui_fixtures import codings, screen_text, settings, stored, study  # noqa: F401
+from tests.tui.fixtures import codings, screen_text, settings, stored, study  # noqa: F401
 
 from qualcode.tui.app import make_app
 from qualcode.tui.margin_labels import plan_labels, shorten, wrap_name
@@ -113,7 +113,7 @@ def test_the_codebook_filter_keeps_only_what_contains_the_text(study):
 
     path, ids = study
     with stored(path) as p:
-        tree = p.tree()
+        tree = p.codebook.tree()
         assert filter_codes(tree, "Lerarent") == [ids["Lerarentekort"]]  # not 'Leraren ontlasten' too
         assert filter_codes(tree, "extra hands") == [ids["Extra handen"]]  # a keyword
         assert filter_codes(tree, "lerarentkort")[0] == ids["Lerarentekort"]  # a typo still finds it
@@ -140,12 +140,12 @@ async def test_the_memo_list_shows_coding_code_and_document_memos_and_jumps(stud
     path, ids = study
     with stored(path) as p:
         doc = ids["Focusgroep"]
-        text = p.document(doc).text
+        text = p.documents.get(doc).text
         start = text.index("Bij ons is het")
-        c = p.add_coding(doc, ids["Lerarentekort"], "anna", start, start + 40)
-        p.update_coding(c.uuid, memo="Joost: tekort als oorzaak")
-        p.add_memo("code", ids["Extra handen"], "bram", "Let op: ook 'handen aan het bed'")
-        p.add_memo("document", ids["Interview Sanne"], "anna", "Sanne werkt parttime")
+        c = p.codings.add(doc, ids["Lerarentekort"], "anna", start, start + 40)
+        p.codings.update(c.uuid, memo="Joost: tekort als oorzaak")
+        p.memos.add("code", ids["Extra handen"], "bram", "Let op: ook 'handen aan het bed'")
+        p.memos.add("document", ids["Interview Sanne"], "anna", "Sanne werkt parttime")
     app = app_for(path)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("L")
@@ -221,8 +221,8 @@ async def test_three_suggestions_with_whole_names_fit_at_160x45(study):
 
     path, ids = study
     with stored(path) as p:
-        p.update_code(ids["Extra handen"], name="Extra handen in de klas bij groepswerk")
-        p.update_code(ids["Leraren ontlasten"], name="Leraren ontlasten van administratieve taken")
+        p.codebook.update(ids["Extra handen"], name="Extra handen in de klas bij groepswerk")
+        p.codebook.update(ids["Leraren ontlasten"], name="Leraren ontlasten van administratieve taken")
     many = _Many([ids["Extra handen"], ids["Leraren ontlasten"], ids["Lerarentekort"], ids["Administratieve last"]])
     app = make_app(path, settings(document="Interview Sanne", suggestions=True), nlp_factory=lambda p: many)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -264,7 +264,7 @@ async def test_adding_and_merging_codes_say_so(study):
         await pilot.pause()
         assert "added code 'Nieuw thema'" in app._flash
     with stored(path) as p:
-        assert p.code("Nieuw thema")
+        assert p.codebook.get("Nieuw thema")
 
 
 async def test_the_review_text_column_at_80x24(study):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from test_tui_fixtures import build_study, codings
+from tests.tui.fixtures import build_study, codings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

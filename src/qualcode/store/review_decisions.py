@@ -3,7 +3,7 @@
 Settling a disagreement as coded leaves consensus codings (they are the record); settling it as
 not coded used to leave nothing, so the passage came back open next time. Each such decision is
 a row here, written in the same undoable step as the settlement (see
-:func:`qualcode.team.consensus.settle`), so ``u`` and ``qualcode undo`` take it back too.
+:func:`qualcode.agreement.consensus.settle`), so ``u`` and ``qualcode undo`` take it back too.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ class ReviewDecisions:
             return []  # already decided so
         ops = []
         for row in rows:
-            p._delete_row("review_decisions", row)
+            p.history.delete_row("review_decisions", row)
             ops.append(["delete", "review_decisions", row])
         if not_coded:
             row = {"uuid": new_uuid(), "document": document, "code": code, "start": start, "end": end,
                    "decision": NOT_CODED, "coder": p.coder or "", "created_at": now()}
-            p._insert_row("review_decisions", row)
+            p.history.insert_row("review_decisions", row)
             ops.append(["insert", "review_decisions", row])
         return ops

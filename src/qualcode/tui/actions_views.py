@@ -50,7 +50,7 @@ class ViewActions:
             return
         from qualcode.tui.screens.matrix import MatrixScreen
 
-        keys = self.ws.project.export_attribute_keys()
+        keys = self.ws.project.reads.attribute_keys()
         attributes = list(dict.fromkeys([*keys.get("case", {}), *keys.get("document", {})]))
         screen = MatrixScreen(self.project_path, self.ws.coder, self.ws.mine_only, self.codes, attributes)
         self.push_screen(screen, lambda target: target and self.jump_to(*target))
@@ -74,9 +74,9 @@ class ViewActions:
             return
         try:
             p = self.ws.project
-            keys = p.export_attribute_keys()
+            keys = p.reads.attribute_keys()
             attributes = list(dict.fromkeys([*keys.get("case", {}), *keys.get("document", {})]))
-            screen = ExportScreen(self.project_path, p.coders(), attributes)
+            screen = ExportScreen(self.project_path, p.codings.coders(), attributes)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return

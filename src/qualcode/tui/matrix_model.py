@@ -86,7 +86,7 @@ def build_code_matrix(project, coder: str | None = None, progress=None, where: l
     from qualcode.export.matrix import build_matrix
     from qualcode.export.options import ExportOptions, parse_where
 
-    tree = project.tree()
+    tree = project.codebook.tree()
     rows = code_rows(tree)
     columns = [Column(r.label, r.code, r.codes, tree.theme(r.code).uuid) for r in rows]
     with project.read_only():
@@ -94,7 +94,7 @@ def build_code_matrix(project, coder: str | None = None, progress=None, where: l
         m = build_matrix(project, "respondents", attributes=[group] if group else [], options=options,
                          progress=progress, _columns=columns)
         docs = sorted({p.document for p in m.data.passages})
-        texts = project.export_texts(docs)
+        texts = project.reads.texts(docs)
     people = [Respondent(r.key, r.label, r.context, r.values[0] if group and r.values else "") for r in m.rows]
     order = sorted(range(len(people)), key=lambda i: (people[i].group.casefold(), i)) if group else \
         list(range(len(people)))

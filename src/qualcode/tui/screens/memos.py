@@ -1,5 +1,5 @@
 """Every memo in the study (L): memos on codings, and the memos the project keeps on codes,
-documents, respondents and the project itself (``project.memos()``, also written with the CLI).
+documents, respondents and the project itself (``project.memos.list()``, also written with the CLI).
 Type to filter; enter goes to what a memo is about (the coding's passage, the document, the
 code in the codebook)."""
 
@@ -26,17 +26,17 @@ MANY = {"coding": "on codings", "code": "on codes", "document": "on documents", 
 def memo_rows(project) -> list[dict]:
     """The memos as rows: kind, target, where (a label), author, at, text, and for a coding its
     document, start, end and quote. Newest first."""
-    tree = project.tree()
-    names = project.document_names()
-    cases = {c.uuid: c.name for c in project.cases()}
+    tree = project.codebook.tree()
+    names = project.documents.names()
+    cases = {c.uuid: c.name for c in project.cases.list()}
     rows = []
-    for c in project.codings():
+    for c in project.codings.list():
         if c.memo:
             rows.append({"kind": "coding", "target": c.uuid, "where": f"{tree.path(c.code) if c.code in tree else '?'}"
                          f" · {names.get(c.document, '?')}", "author": c.coder, "at": c.created_at or "",
                          "text": c.memo, "document": c.document, "start": c.start, "end": c.end,
                          "quote": " ".join(c.text.split()), "code": c.code})
-    for m in project.memos():
+    for m in project.memos.list():
         if m.target_type == "code":
             where = tree.path(m.target) if m.target in tree else "a deleted code"
         elif m.target_type == "document":

@@ -60,7 +60,7 @@ def add_turns(project, hits: list[dict]) -> None:
     by_doc: dict[str, list] = {}
     for h in hits:
         if h["document"] not in by_doc:
-            by_doc[h["document"]] = project.turns(h["document"])
+            by_doc[h["document"]] = project.documents.turns(h["document"])
         turns = by_doc[h["document"]]
         i = bisect_right([t.start for t in turns], h["start"]) - 1 if turns else -1
         if i >= 0 and turns[i].start <= h["start"] < max(turns[i].end, turns[i].start + 1):
@@ -118,7 +118,7 @@ class SearchScreen(ModalScreen):
             return
         project = open_project(self.path)
         try:
-            hits = project.search_text(query, None if self.study else self.doc_uuid, context=200)
+            hits = project.documents.search(query, None if self.study else self.doc_uuid, context=200)
             add_turns(project, hits)
         finally:
             close_reader(project)
