@@ -103,6 +103,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             modules += [f"qualcode.cli.{m}" for m in ("export_cmds", *EXPORT_MODULES)]
     else:
         modules = COMMAND_MODULES
+    target = _OnlyCommand(sub, command) if command in COMMANDS and len(modules) == 1 else sub
     for name in modules:
         try:
             module = importlib.import_module(name)
@@ -110,9 +111,36 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             if exc.name != name:  # a real missing dependency inside the module
                 raise
             continue
-        module.register(sub)
+        module.register(target)
     _add_mkdir(parser)
     return parser
+
+
+class _Unused:
+    """Stands in for the parser of a command that is not being run: whatever is asked of it
+    (add_argument, groups, defaults) is accepted and forgotten, so building the one parser that
+    is needed does not pay for its module's other commands."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+
+class _OnlyCommand:
+    """The sub-parsers, for a module's register(): only ``command`` gets a real parser."""
+
+    def __init__(self, sub, command: str):
+        self._sub, self._command = sub, command
+
+    def add_parser(self, name, **kwargs):
+        if name == self._command or self._command in kwargs.get("aliases", ()):
+            return self._sub.add_parser(name, **kwargs)
+        return _Unused()
+
+    def __getattr__(self, name):
+        return getattr(self._sub, name)
 
 
 def _command_in(argv: list[str]) -> str | None:
