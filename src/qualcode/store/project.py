@@ -262,4 +262,5 @@ class Project:
             "memos": q("SELECT count(*) FROM memos"),
             "suggestions_logged": q("SELECT count(*) FROM suggestions"),
             "codings_flagged_for_review": q("SELECT count(*) FROM coding_reviews WHERE status = 'open'"),
+            "sources_kept": self.placeholders.counts(),
         }

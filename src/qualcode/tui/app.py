@@ -345,8 +345,9 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             return
         sel = view.selection()
         codings = self._codings_here()
+        a, b = sel or (view.cursor, view.cursor + 1)
         self._widgets["details"].show(codings, ws.tree, self.codes, ws.doc.block_at(view.cursor),
-                                          "selection" if sel else "cursor", ws.coder)
+                                      "selection" if sel else "cursor", ws.coder, page=ws.page_label(a, b))
 
     def on_transcript_view_cursor_moved(self, message: TranscriptView.CursorMoved) -> None:
         self.update_details()
