@@ -153,6 +153,7 @@ def test_pictures_and_videos_are_kept_and_handed_back_on_export(tmp_path):
     with Project.open(tmp_path / "p.qualcode") as p:
         assert sorted((k["name"], k["kind"]) for k in p.placeholders.all()) == [("classroom.jpg", "picture"),
                                                                                 ("lesson.mp4", "video")]
+        assert p.status()["sources_kept"] == {"picture": 1, "video": 1}  # what `qualcode status` reports
         export_refi_project(p, tmp_path / "out.qdpx")
     out = qde_of(tmp_path / "out.qdpx")
     validate(out, "Project.xsd")

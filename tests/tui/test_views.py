@@ -84,7 +84,8 @@ async def test_export_screen_writes_a_tidy_csv_with_the_chosen_coder(study, tmp_
         await pilot.press("down", "down", "down", "down")  # tidy
         await pilot.pause()
         assert screen.action_name == "tidy" and screen.query("#opt-pseudonymise")
-        await pilot.press("enter")  # to the output field
+        await pilot.press("tab")  # to the output field
+        assert screen.focused is screen.query_one("#opt-output")
         screen.query_one("#opt-output").value = str(out)
         screen.query_one("#opt-coder").value = "bram"
         await pilot.press("enter")  # export
@@ -200,3 +201,56 @@ async def test_palette_opens_the_code_matrix_and_the_review(study):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_export_enter_on_the_action_list_exports(study, tmp_path):
+    """Issue 16: the hint says enter exports; on the list of actions (where the screen opens) it does."""
+    path, ids = study
+    two_coders(path, ids)
+    app = app_for(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.focused is screen.query_one("#export-actions")
+        out = tmp_path / "m.md"
+        screen.query_one("#opt-output").value = str(out)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "wrote 1 file" in str(screen.query_one("#export-status").render())
+    assert "Administratieve last" in out.read_text(encoding="utf-8")
+
+
+async def test_code_matrix_whole_names_grouped_and_filtered_by_attribute(study):
+    """Issue 16: respondent names whole; g groups by an attribute, w keeps KEY=VALUE respondents."""
+    from qualcode.tui.screens.prompts import TextPrompt
+    from tests.tui.fixtures import screen_text
+
+    path, ids = study
+    two_coders(path, ids)
+    with stored(path) as p:
+        cases = {c.name: c.uuid for c in p.cases.list()}
+        with p.transaction():
+            p.attributes.set("case", cases["Sanne"], "role", "leraar", "text")
+            p.attributes.set("case", cases["Joost"], "role", "schoolleider", "text")
+            p.attributes.set("case", cases["Els"], "role", "leraar", "text")
+    app = app_for(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("X")
+        await settle(pilot, app)
+        screen = app.screen
+        assert [r.label for r in screen.matrix.columns] == ["Sanne", "Els", "Joost"]
+        await pilot.press("g")
+        await settle(pilot, app)
+        assert [r.group for r in screen.matrix.columns] == ["leraar", "leraar", "schoolleider"]
+        text = screen_text(app)
+        assert "┃leraar" in text and "┃schoo…" in text and "Joost" in text  # a group cut where it ends
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"role=leraar", "enter")
+        await settle(pilot, app)
+        assert sorted(r.label for r in screen.matrix.columns) == ["Els", "Sanne"]
+        sanne = [r.label for r in screen.matrix.columns].index("Sanne")
+        adm = next(i for i, r in enumerate(screen.matrix.rows) if r.code == ids["Administratieve last"])
+        assert screen.matrix.count(adm, sanne) == 2  # anna's and bram's passages (not alike)

@@ -33,10 +33,11 @@ class Settled:
     added: list
     removed: int
     description: str
+    changed: bool = True  # False: the passage was already settled so (nothing recorded, nothing to undo)
 
 
-def _replace(project, remove: list[str], add: list[NewCoding], description: str):
-    return project.codings.replace(remove, add, description)
+def _replace(project, remove: list[str], add: list[NewCoding], description: str, also=None):
+    return project.codings.replace(remove, add, description, also=also)
 
 
 def _merge_overlapping(spans) -> list[tuple[int, int]]:
@@ -85,8 +86,15 @@ def settle(project, document: str, code: str, start: int, end: int, accept: str 
     add = [NewCoding(document, code, CONSENSUS, a, b, source=new.get((a, b), "consensus:edit"))
            for a, b in final if (a, b) not in have]
     description = f"consensus: {what} at {start}-{end} of '{doc_name}'"
-    added, removed = _replace(project, remove, add, description)
-    return Settled(added, removed, description)
+    not_coded = not new  # nothing coded in R: the decision is kept as a review decision
+    decided: list = []
+
+    def decide() -> list:
+        decided.extend(project.review_decisions.record(document, code, start, end, not_coded))
+        return decided
+
+    added, removed = _replace(project, remove, add, description, also=decide)
+    return Settled(added, removed, description, bool(added or removed or decided))
 
 
 # --------------------------------------------------------------------------- review data
@@ -104,6 +112,7 @@ class ReviewData:
     spans: dict[str, dict[str, list[tuple[int, int]]]]  # coder (and consensus) -> code -> united spans
     disagreements: list[Disagreement] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
+    not_coded: list[tuple[str, int, int]] = field(default_factory=list)  # (code, start, end) settled so
 
     def codes_at(self, coder: str, start: int, end: int) -> list[str]:
         return [code for code, spans in self.spans.get(coder, {}).items()
@@ -112,8 +121,11 @@ class ReviewData:
     def covers(self, coder: str, code: str, start: int, end: int) -> bool:
         return any(a < end and b > start for a, b in self.spans.get(coder, {}).get(code, ()))
 
+    def settled_not_coded(self, d: Disagreement) -> bool:
+        return any(code == d.code and a <= d.start and b >= d.end for code, a, b in self.not_coded)
+
     def settled(self, d: Disagreement) -> bool:
-        return self.covers(CONSENSUS, d.code, d.start, d.end)
+        return self.covers(CONSENSUS, d.code, d.start, d.end) or self.settled_not_coded(d)
 
 
 def review_data(project, document: str, coders: list[str] | None = None) -> ReviewData:
@@ -146,4 +158,5 @@ def review_data(project, document: str, coders: list[str] | None = None) -> Revi
     found = disagreements(coded, {doc.uuid: doc.length}, chosen) if coded else []
     tree = project.codebook.tree()
     paths = {c.uuid: tree.path(c.uuid) for c in tree}
-    return ReviewData(doc.uuid, doc.name, doc.text, project.documents.turns(doc.uuid), chosen, spans, found, paths)
+    return ReviewData(doc.uuid, doc.name, doc.text, project.documents.turns(doc.uuid), chosen, spans, found, paths,
+                      project.review_decisions.not_coded(doc.uuid))

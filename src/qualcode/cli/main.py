@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "qualcode.cli.privacy_cmds",
     "qualcode.cli.demo_cmd",
     "qualcode.cli.tui_cmd",
+    "qualcode.cli.serve_cmd",
     "qualcode.cli.suggest_cmds",
     "qualcode.cli.team_cmds",
     "qualcode.cli.agreement_cmds",
@@ -50,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'citations': ('privacy_cmds', 'choose the respondent attributes quotes are cited with; see who they identify'),
     'demo': ('demo_cmd', 'build the demo study from transcripts/ and codebooks/, then open the TUI'),
     'tui': ('tui_cmd', 'open the coding workspace (the terminal user interface)'),
+    'serve': ('serve_cmd', 'serve the coding workspace in a web browser (localhost by default)'),
     'suggest': ('suggest_cmds', 'suggest codes for respondent turns; --train to learn from your codings, --evaluate to measure'),
     'handout': ('team_cmds', 'a copy of the study for one coder (optionally some documents only)'),
     'merge': ('team_cmds', "merge coders' project files into one, with provenance"),
@@ -104,6 +106,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             modules += [f"qualcode.cli.{m}" for m in ("export_cmds", *EXPORT_MODULES)]
     else:
         modules = COMMAND_MODULES
+    target = _OnlyCommand(sub, command) if command in COMMANDS and len(modules) == 1 else sub
     for name in modules:
         try:
             module = importlib.import_module(name)
@@ -111,9 +114,36 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             if exc.name != name:  # a real missing dependency inside the module
                 raise
             continue
-        module.register(sub)
+        module.register(target)
     _add_mkdir(parser)
     return parser
+
+
+class _Unused:
+    """Stands in for the parser of a command that is not being run: whatever is asked of it
+    (add_argument, groups, defaults) is accepted and forgotten, so building the one parser that
+    is needed does not pay for its module's other commands."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+
+class _OnlyCommand:
+    """The sub-parsers, for a module's register(): only ``command`` gets a real parser."""
+
+    def __init__(self, sub, command: str):
+        self._sub, self._command = sub, command
+
+    def add_parser(self, name, **kwargs):
+        if name == self._command or self._command in kwargs.get("aliases", ()):
+            return self._sub.add_parser(name, **kwargs)
+        return _Unused()
+
+    def __getattr__(self, name):
+        return getattr(self._sub, name)
 
 
 def _command_in(argv: list[str]) -> str | None:

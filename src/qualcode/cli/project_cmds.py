@@ -335,6 +335,11 @@ def cmd_status(args) -> int:
     coders = ", ".join(f"{c} {n}" for c, n in status["codings_by_coder"].items())
     console.print(f"  codings     {status['codings']} ({coders or 'none yet'})")
     console.print(f"  coded       {status['coded_share']:.0%} of the text; {status['documents_coded']} documents have codings")
+    if status["sources_kept"]:
+        kept = status["sources_kept"]
+        what = ", ".join(f"{n} {k}" for k, n in kept.items())
+        console.print(f"  kept        {sum(kept.values())} source(s) qualcode cannot code ({what}), handed back "
+                      "on REFI-QDA export")
     if status["codings_flagged_for_review"]:
         console.print(f"  [yellow]review      {status['codings_flagged_for_review']} coding(s) could not be placed after a "
                       "text change; see 'qualcode flagged'[/]")

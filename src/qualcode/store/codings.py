@@ -222,11 +222,13 @@ class Codings(Repository):
         return dict(self.db.execute(sql + " GROUP BY code", args).fetchall())
 
     def replace(self, remove: list[str], add: list[NewCoding],
-                        description: str) -> tuple[list[Coding], int]:
+                description: str, also=None) -> tuple[list[Coding], int]:
         """Remove the codings ``remove`` (uuids) and add ``add``, in one transaction and one
         undoable step. A coding to add that equals one to remove (same document, code, coder and
         span) keeps the existing coding; one that equals a coding that stays is skipped.
-        Returns (the codings added, the number removed)."""
+        ``also`` (optional) writes more rows in the same transaction and returns their row
+        operations, recorded in the same undoable step (review decisions). Returns (the codings
+        added, the number removed)."""
         cache: dict = {}
         ops, added = [], []
         with self.db.atomic():
@@ -255,6 +257,8 @@ class Codings(Repository):
                 self.project.history.insert_row("codings", row)
                 ops.append(["insert", "codings", row])
                 added.append(_coding(tuple(row[c] for c in CODING_COLUMNS)))
+            if also is not None:  # more row operations for the same step (review decisions)
+                ops += also()
             if ops:
                 self.project.history.record("replace_codings", description, ops)
         self.project._changed()

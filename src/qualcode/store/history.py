@@ -19,6 +19,7 @@ PKS = {
     "documents": ("uuid",), "attributes": ("owner_type", "owner", "key"),
     "speakers": ("document", "name"), "turns": ("document", "idx"),
     "sets": ("uuid",), "set_members": ("set_uuid", "member_type", "member"), "summaries": ("uuid",),
+    "review_decisions": ("uuid",),
 }
 
 

@@ -70,6 +70,11 @@ class Placeholders:
         return [{"guid": g, "name": n, "kind": k, "element": e, "source": s, "imported_at": t, "document": d,
                  "files": files.get(g, [])} for g, n, k, e, s, t, d in rows]
 
+    def counts(self) -> dict[str, int]:
+        """Kept sources (not wrappers) per kind: {'picture': 2, 'video': 1}."""
+        return dict(self.db.execute("SELECT kind, count(*) FROM placeholders WHERE document IS NULL "
+                                    "GROUP BY kind ORDER BY kind").fetchall())
+
     def file(self, guid: str, entry: str) -> bytes | None:
         row = self.db.execute("SELECT data FROM placeholder_files WHERE placeholder = ? AND entry = ?",
                               [guid, entry]).fetchone()
@@ -111,6 +116,10 @@ class Anchors:
     def of(self, document: str, kind: str) -> list[tuple[int, int]]:
         return [tuple(r) for r in self.db.execute(
             "SELECT pos, value FROM anchors WHERE document = ? AND kind = ? ORDER BY pos", [document, kind])]
+
+    def index_of(self, document: str, kind: str) -> AnchorIndex:
+        """The anchors of ``kind`` in one document."""
+        return AnchorIndex({document: self.of(document, kind)})
 
     def index(self, kind: str) -> AnchorIndex:
         """All anchors of ``kind``, for looking many passages up quickly."""

@@ -148,7 +148,17 @@ def _m7_embeddings(db: "sqlite_utils.Database") -> None:
     db.execute(EMBEDDINGS_TABLE)
 
 
-def _m8_names(db: "sqlite_utils.Database") -> None:
+def _m8_review_decisions(db: "sqlite_utils.Database") -> None:
+    """Review decisions that leave no coding behind (a passage settled as not coded), so that
+    they are kept and undoable like the settlements that do."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS review_decisions (uuid TEXT PRIMARY KEY, document TEXT NOT NULL, "
+        "code TEXT NOT NULL, start INTEGER NOT NULL, [end] INTEGER NOT NULL, decision TEXT NOT NULL, "
+        "coder TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS review_decisions_document ON review_decisions (document, code)")
+
+
+def _m9_names(db: "sqlite_utils.Database") -> None:
     """The names list that --pseudonymise replaces (third parties and places named in speech)."""
     from qualcode.store.names import NAMES_TABLE
 
@@ -156,5 +166,5 @@ def _m8_names(db: "sqlite_utils.Database") -> None:
 
 
 MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries,
-              _m7_embeddings, _m8_names]
+              _m7_embeddings, _m8_review_decisions, _m9_names]
 SCHEMA_VERSION = len(MIGRATIONS)

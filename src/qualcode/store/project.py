@@ -1,24 +1,25 @@
 """The project: the one way into a project file, as a set of repositories that each own some tables.
 
-=================  =========================================  ===================================
-``project.``       tables                                     for
-=================  =========================================  ===================================
-``documents``      documents, document_aliases, turns         import, show, text search
-``cases``          cases, speakers                            respondents, interviewers
-``attributes``     attributes                                 typed values on cases and documents
-``codebook``       codes                                      the code tree and its edits
-``codings``        codings                                    coding, reading codings
-``memos``          memos                                      memos
-``suggestions``    suggestions                                the log of suggestions shown
-``models``         models                                     trained suggestion models
-``history``        history                                    undo, redo, the audit trail
-``reviews``        coding_reviews                             codings waiting to be placed
-``team``           team_sync, handout_base, merges, aliases   merging coder files, handouts
-``reads``          (all, read-only)                           bulk reads for exports
-``sets``           sets, set_members                          groups of documents, cases, codes
-``summaries``      summaries                                  summaries per case × code
-``names``          names                                      names --pseudonymise replaces
-=================  =========================================  ===================================
+=====================  =========================================  ===================================
+``project.``           tables                                     for
+=====================  =========================================  ===================================
+``documents``          documents, document_aliases, turns         import, show, text search
+``cases``              cases, speakers                            respondents, interviewers
+``attributes``         attributes                                 typed values on cases and documents
+``codebook``           codes                                      the code tree and its edits
+``codings``            codings                                    coding, reading codings
+``memos``              memos                                      memos
+``suggestions``        suggestions                                the log of suggestions shown
+``models``             models                                     trained suggestion models
+``history``            history                                    undo, redo, the audit trail
+``reviews``            coding_reviews                             codings waiting to be placed
+``team``               team_sync, handout_base, merges, aliases   merging coder files, handouts
+``reads``              (all, read-only)                           bulk reads for exports
+``sets``               sets, set_members                          groups of documents, cases, codes
+``summaries``          summaries                                  summaries per case × code
+``review_decisions``   review_decisions                           passages settled as not coded
+``names``              names                                      names --pseudonymise replaces
+=====================  =========================================  ===================================
 
 Metadata, settings, transactions, backups and the overview (:meth:`Project.status`) stay on the
 project itself. Every repository returns domain objects or plain rows; all SQL lives in ``store/``.
@@ -43,6 +44,7 @@ from qualcode.store.history import History, now
 from qualcode.store.memos import Memos
 from qualcode.store.names import Names
 from qualcode.store.reads import Reads
+from qualcode.store.review_decisions import ReviewDecisions
 from qualcode.store.reviews import Reviews
 from qualcode.store.sets import Sets
 from qualcode.store.suggestions import Models, Suggestions
@@ -73,6 +75,7 @@ class Project:
         self.reads = Reads(self)
         self.sets = Sets(self)
         self.summaries = Summaries(self)
+        self.review_decisions = ReviewDecisions(self)
         self.names = Names(self)
         self._embeddings = None
 
@@ -262,4 +265,5 @@ class Project:
             "memos": q("SELECT count(*) FROM memos"),
             "suggestions_logged": q("SELECT count(*) FROM suggestions"),
             "codings_flagged_for_review": q("SELECT count(*) FROM coding_reviews WHERE status = 'open'"),
+            "sources_kept": self.placeholders.counts(),
         }

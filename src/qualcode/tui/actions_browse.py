@@ -105,6 +105,29 @@ class BrowseActions:
 
         self.push_screen(screen, jump)
 
+    # -- memos ---------------------------------------------------------------------------------------------
+    def action_memos(self) -> None:
+        if self.ws is None:
+            return
+        from qualcode.tui.screens.memos import MemosScreen
+
+        def go(row) -> None:
+            if not row:
+                return
+            if row["kind"] == "coding":
+                self.jump_to(row["document"], row["start"], row["end"])
+            elif row["kind"] == "document" and row["target"] in self.ws.project.documents.names():
+                self.open_document(row["target"])
+                self.view.focus()
+            elif row["kind"] == "code" and row["target"] in self.ws.tree:
+                self.query_one("#code-filter").value = ""
+                self.action_focus_codebook()
+                self.rebuild_tree(select=row["target"])
+            else:
+                self.notify(f"a memo {row['where']}: nothing to open", timeout=2)
+
+        self.push_screen(MemosScreen(self.project_path), go)
+
     # -- documents -----------------------------------------------------------------------------------------
     def action_switch_document(self) -> None:
         if self.ws is None:

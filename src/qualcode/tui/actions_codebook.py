@@ -6,6 +6,7 @@ from qualcode.errors import QualcodeError
 from qualcode.tui.code_picker import TOP_LEVEL, CodePicker
 from qualcode.tui.screens.code_editor import CodeEditor
 from qualcode.tui.screens.prompts import Confirm, TextPrompt
+from qualcode.tui.wording import plural
 
 
 class CodebookActions:
@@ -14,8 +15,9 @@ class CodebookActions:
         self.refresh_codes()
         self.rebuild_tree(select)
         self.refresh_all()
-        if message:
-            self.notify(message + " (u undoes)", timeout=3)
+        if message:  # in the status line (it stays a few seconds) and as a toast
+            self.flash(f"✓ {message} (u undoes)")
+            self.notify(message + " (u undoes)", timeout=4)
 
     def _try(self, fn, *args, **kwargs):
         try:
@@ -84,8 +86,11 @@ class CodebookActions:
             if not target:
                 return
             usage = self.ws.project.codebook.usage(uuid)
-            msg = (f"Merge '{tree.path(uuid)}' into '{tree.path(target)}'? Its {usage['codings']} codings "
-                   f"and its sub-codes move to '{tree.by_uuid[target].name}', then '{code.name}' is removed.")
+            n, subs = usage["codings"], usage["codes"] - 1
+            what = [plural(n, "coding")] + ([plural(subs, "sub-code")] if subs else [])
+            msg = (f"Merge '{tree.path(uuid)}' into '{tree.path(target)}'? "
+                   f"{' and '.join(what).capitalize()} move{'s' if n == 1 and not subs else ''} to "
+                   f"'{tree.by_uuid[target].name}', then '{code.name}' is removed.")
 
             def confirmed(yes: bool) -> None:
                 if yes:
@@ -93,7 +98,8 @@ class CodebookActions:
                     if result is not None:
                         dropped = result["duplicates_dropped"]
                         extra = f", {dropped} duplicates dropped" if dropped else ""
-                        self._codebook_changed(target, f"merged: {result['moved']} codings moved{extra}")
+                        self._codebook_changed(target, f"merged '{code.name}' into '{tree.by_uuid[target].name}': "
+                                                       f"{plural(result['moved'], 'coding')} moved{extra}")
 
             self.push_screen(Confirm("Merge codes", msg, yes="Merge"), confirmed)
 
@@ -105,15 +111,16 @@ class CodebookActions:
         usage = self.ws.project.codebook.usage(uuid)
         subs = usage["codes"] - 1
         what = f" and its {subs} sub-code{'s' if subs != 1 else ''}" if subs else ""
-        msg = (f"Delete '{tree.path(uuid)}'{what}? This removes {usage['codings']} coding"
-               f"{'s' if usage['codings'] != 1 else ''} (of all coders). You can undo it with u.")
+        msg = (f"Delete '{tree.path(uuid)}'{what}? This removes {plural(usage['codings'], 'coding')} "
+               "(of all coders). You can undo it with u.")
 
         def confirmed(yes: bool) -> None:
             if yes:
                 parent = tree.by_uuid[uuid].parent
                 result = self._try(self.ws.project.codebook.delete, uuid)
                 if result is not None:
-                    self._codebook_changed(parent, f"deleted {result['codes']} code(s), {result['codings']} codings")
+                    self._codebook_changed(parent, f"deleted {plural(result['codes'], 'code')}, "
+                                                   f"{plural(result['codings'], 'coding')}")
                     self.load_overview()
 
         self.push_screen(Confirm("Delete code", msg, yes="Delete", danger=True), confirmed)

@@ -12,6 +12,7 @@ from qualcode.tui.code_picker import CodePicker
 from qualcode.tui.screens.pick import ListPicker
 from qualcode.tui.screens.prompts import MemoPrompt
 from qualcode.tui.transcript_view import TranscriptView
+from qualcode.tui.wording import plural
 
 
 class CodingActions:
@@ -21,7 +22,7 @@ class CodingActions:
             return
         passage = self.view.passage()
         words = len(self.ws.doc.text[passage[0]:passage[1]].split()) if passage else 0
-        picker = CodePicker(self.ws.tree, self.codes, title=f"Code the passage ({words} words)",
+        picker = CodePicker(self.ws.tree, self.codes, title=f"Code the passage ({plural(words, 'word')})",
                             recent=self.ws.recent)
         self.push_screen(picker, lambda uuid: uuid and self.apply_code(uuid, passage))
 
@@ -50,7 +51,7 @@ class CodingActions:
         self.view.cursor = max(self.view.cursor, 0)
         self.refresh_all()
         self.view._changed()
-        self.flash(f"✓ coded {len(coding.text.split())} words as {self.ws.tree.by_uuid[code_uuid].name}")
+        self.flash(f"✓ coded {plural(len(coding.text.split()), 'word')} as {self.ws.tree.by_uuid[code_uuid].name}")
         self.suggestions_after_change(1 if origin == "human" else 0)
 
     def on_transcript_view_confirmed(self, message: TranscriptView.Confirmed) -> None:

@@ -24,6 +24,7 @@ from textual import work
 from qualcode.errors import QualcodeError
 from qualcode.tui.suggest_book import Shown, SuggestionBook
 from qualcode.tui.suggestions_panel import SuggestionsPanel
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import close_reader, open_project, retry_locked
 
 TOP = 3  # suggestions in the panel (= qualcode.nlp.display.TOP; not imported here: it would load the nlp package
@@ -67,7 +68,8 @@ class SuggestActions:
     def update_suggestions_title(self) -> None:
         title = {"off": "SUGGESTIONS  (off)", "loading": "SUGGESTIONS  · loading…"}.get(self._sug_state)
         if title is None:
-            title = "SUGGESTIONS  · training…" if self._training else "SUGGESTIONS  a accept  x reject"
+            keys = "a/x" if self.screen.has_class("narrow") else "a accept  x reject"  # the footer says it too
+            title = "SUGGESTIONS  · training…" if self._training else f"SUGGESTIONS  {keys}"
         self.query_one("#suggestions-title").update(title)
 
     # -- loading ------------------------------------------------------------------------------------
@@ -249,7 +251,7 @@ class SuggestActions:
         self.view.focus()
         name = self.ws.tree.by_uuid[coding.code].name
         how = "" if decision == "accepted" else " on your span"
-        self.flash(f"✓ suggestion accepted{how}: {name} ({len(coding.text.split())} words)")
+        self.flash(f"✓ suggestion accepted{how}: {name} ({plural(len(coding.text.split()), 'word')})")
         self.suggestions_after_change(0)  # accepted suggestions never teach the model
 
     def action_reject_suggestion(self) -> None:
@@ -384,7 +386,8 @@ class SuggestActions:
         if isinstance(report, Exception):
             self.notify(f"training the suggester failed: {report}", severity="warning")
         elif report:
-            self.flash(f"suggester retrained on {report.get('codings', '?')} codings")
+            n = report.get("codings")
+            self.flash(f"suggester retrained on {plural(n, 'coding') if isinstance(n, int) else '? codings'}")
         if trained is not self.suggester:  # the codebook changed meanwhile: load the stored model
             self.reload_suggester()
         else:

@@ -50,7 +50,9 @@ class ViewActions:
             return
         from qualcode.tui.screens.matrix import MatrixScreen
 
-        screen = MatrixScreen(self.project_path, self.ws.coder, self.ws.mine_only, self.codes)
+        keys = self.ws.project.reads.attribute_keys()
+        attributes = list(dict.fromkeys([*keys.get("case", {}), *keys.get("document", {})]))
+        screen = MatrixScreen(self.project_path, self.ws.coder, self.ws.mine_only, self.codes, attributes)
         self.push_screen(screen, lambda target: target and self.jump_to(*target))
 
     def jump_to(self, doc_uuid: str, start: int, end: int | None = None) -> None:

@@ -36,10 +36,12 @@ from qualcode.tui.colours import code_colour
 from qualcode.tui.commands import WorkspaceCommands
 from qualcode.tui.details_panel import DetailsPanel
 from qualcode.tui.document_list import DocumentList
-from qualcode.tui.screens.prompts import TextPrompt
+from qualcode.tui.recent_strip import RecentStrip
+from qualcode.tui.screens.prompts import Confirm, TextPrompt
 from qualcode.tui.suggestions_panel import SuggestionsPanel
 from qualcode.tui.transcript_view import TranscriptView
 from qualcode.tui.live import LiveRefresh
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import Workspace, close_reader, open_project
 
 CSS = """
@@ -53,6 +55,9 @@ CSS = """
 #details-box { height: 9; }
 #details { height: 9; }
 Screen.narrow #left { display: none; }
+Screen.narrow #right { width: 30; }
+Screen.tall #suggestions { height: 14; max-height: 14; }
+Screen.short #details-box, Screen.short #details { height: 6; }
 Screen.tiny #right { display: none; }
 Screen.tiny.show-right #right { display: block; width: 100%; }
 Screen.tiny.show-right #center { display: none; }
@@ -103,6 +108,7 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
                 yield DocumentList(id="documents")
             with Vertical(id="center"):
                 yield Static("", id="status")
+                yield RecentStrip(id="recent")
                 yield TranscriptView(id="transcript")
             with Vertical(id="right"):
                 yield Static("CODEBOOK  (C)", classes="section")
@@ -130,7 +136,7 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             "status": self.query_one("#status", Static), "details": self.query_one(DetailsPanel),
             "documents": self.query_one(DocumentList), "suggestions": self.query_one(SuggestionsPanel),
         }
-        self._responsive(self.size.width)
+        self._responsive(self.size.width, self.size.height)
         coder = self.settings["coder"] if "coder" in self.settings else default_coder()
         if coder:
             self.start(coder)
@@ -138,33 +144,59 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             self.ask_coder(first=True)
 
     def on_resize(self, event) -> None:
-        self._responsive(event.size.width)
+        self._responsive(event.size.width, event.size.height)
 
-    def _responsive(self, width: int) -> None:
+    def _responsive(self, width: int, height: int = 40) -> None:
         self.screen.set_class(width < 110, "narrow")
+        self.screen.set_class(height >= 40, "tall")  # room for three suggestions with whole names
+        self.screen.set_class(height < 30, "short")
         self.screen.set_class(width < 70, "tiny")
+        if self.ws is not None and self.is_mounted:
+            self.update_suggestions_title()
+        for footer in self.screen.query(Footer):  # under 110 columns every key must fit: no palette key
+            footer.compact = width < 110
+            footer.show_command_palette = width >= 110
 
     # -- the coder -------------------------------------------------------------------------------------
-    def ask_coder(self, first: bool = False) -> None:
-        def done(name: str | None) -> None:
-            if not name:
-                if first:
-                    self.ask_coder(first=True)
-                return
-            if self.settings.get("remember_coder", True):
-                remember_coder(name)
-            if self.ws is None:
-                self.start(name)
-            else:
-                self.ws.coder = self.ws.project.coder = name
-                self.ws.recent = self.ws.project.codings.recent_codes(name)
-                self.update_header()
-                self.refresh_all(reload_overview=self.ws.mine_only)
-
+    def ask_coder(self, first: bool = False, note: str = "") -> None:
+        """Ask who is coding. A new name is only taken after a confirmation (a stray ctrl+o and a
+        few keys must not replace the coder); an empty name is refused with the reason."""
         current = self.ws.coder if self.ws else ""
-        self.push_screen(TextPrompt("Who is coding?", current,
-                                    hint="Your name is stamped on every coding you make and remembered "
-                                         "for next time. enter saves.", placeholder="your name"), done)
+
+        def done(name: str | None) -> None:
+            if name is None:  # escape
+                if first:
+                    self.ask_coder(first=True, note="A name is needed to start: it is stamped on every coding. ")
+                return
+            if not name:
+                keep = f" (esc keeps '{current}')" if current else ""
+                self.ask_coder(first, note=f"An empty name is refused: every coding carries its coder's name{keep}. ")
+                return
+            if self.ws is None:
+                self._set_coder(name)
+                return
+            if name == current:
+                self.notify(f"still coding as {name}", timeout=2)
+                return
+            self.push_screen(Confirm("Change coder", f"Code as '{name}' from now on, instead of '{current}'? "
+                                     f"Your new codings will carry '{name}', and it is remembered for next time.",
+                                     yes="Change"), lambda yes: yes and self._set_coder(name))
+
+        hint = ("Your name is stamped on every coding you make and remembered for next time. "
+                "enter saves" + (" · esc cancels" if current else ""))
+        self.push_screen(TextPrompt("Who is coding?", current, hint=note + hint, placeholder="your name"), done)
+
+    def _set_coder(self, name: str) -> None:
+        if self.settings.get("remember_coder", True):
+            remember_coder(name)
+        if self.ws is None:
+            self.start(name)
+            return
+        self.ws.coder = self.ws.project.coder = name
+        self.ws.recent = [c for c in self.ws.project.codings.recent_codes(name) if c in self.ws.tree]
+        self.update_header()
+        self.refresh_all(reload_overview=self.ws.mine_only)
+        self.flash(f"✓ now coding as {name}")
 
     # -- start-up ---------------------------------------------------------------------------------------
     def start(self, coder: str) -> None:
@@ -194,6 +226,7 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
         else:
             self.query_one("#status", Static).update("no documents yet: import transcripts with 'qualcode import'")
         self.rebuild_tree()
+        self.update_recent()
         self.view.focus()
         self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
         self.start_suggestions()
@@ -246,6 +279,7 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
         self.view.set_coverage(self.ws.coverage, self.codes)
         self.update_details()
         self.update_status()
+        self.update_recent()
         if self.ws.doc is not None:
             self._widgets["documents"].update_document(self.ws.doc.uuid, self.ws.coded_chars.get(self.ws.doc.uuid, 0))
         if reload_overview:
@@ -279,7 +313,7 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             mode = "[b reverse] SELECTING [/] move to extend · c codes · esc stops  "
         elif view.selection():
             s, e = view.selection()
-            mode = f"[b]{len(doc.text[s:e].split())} words selected[/b]  "
+            mode = f"[b]{plural(len(doc.text[s:e].split()), 'word')} selected[/b]  "
         n = len(ws.coverage)
         flash = getattr(self, "_flash", "")
         note = f"[i]{escape(flash)}[/i]  " if flash and not view.adjusting else ""
@@ -288,13 +322,18 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             self._last_status = status
             self._widgets["status"].update(status, layout=False)
 
+    def update_recent(self) -> None:
+        if self.ws is not None:
+            self.query_one(RecentStrip).show(self.ws.recent, self.codes)
+
     def flash(self, message: str) -> None:
         """A short confirmation in the status line (cheaper and calmer than a toast)."""
         self._flash = message
+        self._flash_id = generation = getattr(self, "_flash_id", 0) + 1
         self.update_status()
 
-        def clear() -> None:
-            if self._flash == message:
+        def clear() -> None:  # only the latest flash's timer clears (an equal older one must not)
+            if self._flash_id == generation:
                 self._flash = ""
                 self.update_status()
 
@@ -306,8 +345,9 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             return
         sel = view.selection()
         codings = self._codings_here()
+        a, b = sel or (view.cursor, view.cursor + 1)
         self._widgets["details"].show(codings, ws.tree, self.codes, ws.doc.block_at(view.cursor),
-                                          "selection" if sel else "cursor", ws.coder)
+                                      "selection" if sel else "cursor", ws.coder, page=ws.page_label(a, b))
 
     def on_transcript_view_cursor_moved(self, message: TranscriptView.CursorMoved) -> None:
         self.update_details()

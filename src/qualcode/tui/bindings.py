@@ -60,6 +60,7 @@ SPECS: list[Spec] = [
     Spec("study-search", "ctrl+f", "study_search", "Search the study and code the hits (one by one or all)", "app"),
     Spec("memo-document", "M", "memo_document", "Write a memo on the open document", "app"),
     Spec("sets", "S", "sets", "Sets: put the open document or its respondents in a set", "app"),
+    Spec("memos", "L", "memos", "List every memo: on codings, codes, documents, the project", "app"),
     # -- team work and output ------------------------------------------------------------------------
     Spec("review", "R", "review", "Review agreement: settle the coders' disagreements in this document", "app"),
     Spec("flagged", "F", "flagged", "Flagged codings: place or discard codings lost in a text change", "app"),

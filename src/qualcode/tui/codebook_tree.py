@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Tree
 
 from qualcode.tui.bindings import bindings
-from qualcode.tui.fuzzy import CodeMatcher
+from qualcode.tui.fuzzy import filter_codes
 
 
 class CodebookTree(Tree):
@@ -35,8 +35,11 @@ class CodebookTree(Tree):
         current = select or self.highlighted_code()
         keep = None
         if query.strip():
-            hits = {m.uuid for m in CodeMatcher(tree).match(query, limit=len(tree) or 1) if m.score >= 55}
+            ranked = filter_codes(tree, query)
+            hits = set(ranked)
             keep = set(hits)
+            if current not in hits:  # the cursor goes to the best match, not to a code kept as a parent
+                current = ranked[0] if ranked else None
             for uuid in hits:
                 keep.update(a.uuid for a in tree.ancestors(uuid))
         totals = self._totals(tree, counts)

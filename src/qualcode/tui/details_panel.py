@@ -14,8 +14,8 @@ class DetailsPanel(Static):
     """
 
     def show(self, codings: list, tree, codes: dict, block=None, where: str = "cursor",
-             me: str | None = None) -> None:
-        key = (tuple(c for c in codings), getattr(block, "index", None), where, me)
+             me: str | None = None, page: str = "") -> None:
+        key = (tuple(c for c in codings), getattr(block, "index", None), where, me, page)
         if key == getattr(self, "_shown", None):
             return
         self._shown = key
@@ -26,6 +26,9 @@ class DetailsPanel(Static):
                 text.append(f"  turn {block.turn + 1}", style="dim")
             if block.timestamp_ms is not None:
                 text.append(f"  {fmt_time(block.timestamp_ms)}", style="dim")
+            text.append("\n")
+        if page:  # a PDF: the page the passage is on, for citing it
+            text.append(page, style="dim")
             text.append("\n")
         if not codings:
             text.append(f"no codings at the {where}", style="dim italic")

@@ -60,3 +60,25 @@ def _score(query: str, choice: str, *, score_cutoff: float | None = None, **_) -
     if len(choice) > 3 * len(query) + 20:  # definitions: look for the words, not the whole text
         return fuzz.partial_ratio(query, choice) * 0.9 if len(query) >= 4 else 0.0
     return max(fuzz.WRatio(query, choice), fuzz.partial_ratio(query, choice) * 0.95 if len(query) >= 3 else 0)
+
+
+def filter_codes(tree, query: str) -> list[str]:
+    """The codes the codebook filter keeps, best first: those whose name, English label or a
+    keyword contains what was typed (accents and case ignored); if none does, the fuzzy
+    matches close to the best one (a typo), never a scattered-letter match far below it."""
+    q = utils.default_process(query or "")
+    if not q:
+        return [c.uuid for c in tree]
+    words = q.split()
+    exact = []
+    for code in tree:
+        texts = [utils.default_process(t) for t in (code.name, code.label, *code.keywords) if t]
+        if any(all(w in t for w in words) for t in texts):
+            exact.append(code.uuid)
+    if exact:
+        return exact
+    ranked = CodeMatcher(tree).match(query, limit=len(tree) or 1)
+    if not ranked:
+        return []
+    floor = max(65.0, ranked[0].score - 10)
+    return [m.uuid for m in ranked if m.score >= floor]

@@ -24,6 +24,7 @@ class Respondent:
     uuid: str
     label: str
     documents: str
+    group: str = ""  # the value of the attribute the columns are grouped by
 
 
 @dataclass
@@ -76,22 +77,30 @@ def code_rows(tree) -> list[CodeRow]:
     return out
 
 
-def build_code_matrix(project, coder: str | None = None, progress=None) -> CodeMatrix:
-    """The matrix for ``coder``'s codings (None: every coder's, identical spans once)."""
+def build_code_matrix(project, coder: str | None = None, progress=None, where: list[str] | None = None,
+                      group: str | None = None) -> CodeMatrix:
+    """The matrix for ``coder``'s codings (None: every coder's, identical spans once), of the
+    respondents that meet ``where`` (``KEY=VALUE`` / ``KEY!=VALUE``, as ``qualcode export
+    --where``), the columns grouped by the attribute ``group`` (respondents in value order)."""
     from qualcode.export.columns import Column
     from qualcode.export.matrix import build_matrix
-    from qualcode.export.options import ExportOptions
+    from qualcode.export.options import ExportOptions, parse_where
 
     tree = project.codebook.tree()
     rows = code_rows(tree)
     columns = [Column(r.label, r.code, r.codes, tree.theme(r.code).uuid) for r in rows]
     with project.read_only():
-        m = build_matrix(project, "respondents", attributes=[], options=ExportOptions(coder=coder or "all"),
+        options = ExportOptions(coder=coder or "all", where=parse_where(where))
+        m = build_matrix(project, "respondents", attributes=[group] if group else [], options=options,
                          progress=progress, _columns=columns)
         docs = sorted({p.document for p in m.data.passages})
         texts = project.reads.texts(docs)
-    out = CodeMatrix(rows, [Respondent(r.key, r.label, r.context) for r in m.rows], texts=texts,
+    people = [Respondent(r.key, r.label, r.context, r.values[0] if group and r.values else "") for r in m.rows]
+    order = sorted(range(len(people)), key=lambda i: (people[i].group.casefold(), i)) if group else \
+        list(range(len(people)))
+    place = {old: new for new, old in enumerate(order)}
+    out = CodeMatrix(rows, [people[i] for i in order], texts=texts,
                      names={d.uuid: d.label for d in m.data.documents.values()}, unassigned=m.data.unassigned)
     for (r, c), passages in m.cells.items():  # export rows are respondents: transpose
-        out.cells[(c, r)] = [p for p, _ in passages]
+        out.cells[(c, place[r])] = [p for p, _ in passages]
     return out

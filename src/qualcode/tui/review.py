@@ -71,21 +71,23 @@ class ReviewScreen(Screen):
     ReviewScreen #review-title { height: 1; background: $primary; color: $text; padding: 0 1; }
     ReviewScreen #review-body { width: 1fr; }
     ReviewScreen #review-panel { width: 42; border-left: solid $primary; padding: 0 1; }
+    ReviewScreen.narrow #review-panel { width: 28; }
     """
     BINDINGS = [
         Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Previous"),
-        *[Binding(str(k), f"accept({k})", f"Coder {k}", show=k <= 3) for k in range(1, 10)],
-        Binding("a", "whole", "Code passage"),
+        Binding("p", "move(-1)", "Prev"),
+        Binding("1", "accept(1)", "Accept", key_display="1-9"),
+        *[Binding(str(k), f"accept({k})", f"Coder {k}", show=False) for k in range(2, 10)],
+        Binding("a", "whole", "Code all"),
         Binding("0", "reject", "Not coded"),
-        Binding("m", "mark", "Mark span"),
+        Binding("m", "mark", "Mark"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("right", "adjust(1, 1)", show=False, priority=True),
         Binding("left", "adjust(1, -1)", show=False, priority=True),
         Binding("shift+right", "adjust(0, 1)", show=False, priority=True),
         Binding("shift+left", "adjust(0, -1)", show=False, priority=True),
         Binding("enter", "save_mark", "Save span", show=False, priority=True),
-        Binding("escape", "cancel_or_close", "Close", priority=True),
+        Binding("escape", "cancel_or_close", "Close", show=False, priority=True),
         Binding("q", "close", "Close"),
         Binding("C", "choose_coders", "Coders"),
     ]
@@ -98,7 +100,6 @@ class ReviewScreen(Screen):
         self.data: ReviewData | None = None
         self.index = 0
         self.mark: list[int] | None = None
-        self.rejected: set[tuple[str, int, int]] = set()  # settled as not coded this session
         self.settled_here = 0  # settlements made in this review (what u may undo)
         self.lines: list[tuple[int, int]] = []
         self.rendered = Text()
@@ -120,6 +121,7 @@ class ReviewScreen(Screen):
             self._owned = True
         else:
             self.project, self._owned = self._given, False
+        self._narrow(self.app.size.width)
         try:
             self.data = review_data(self.project, self.document_ref, self.coders)
         except QualcodeError as exc:
@@ -133,9 +135,17 @@ class ReviewScreen(Screen):
             self.project.close()
             self.project = None
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        self._narrow(event.size.width)
         if self.data is not None:
             self.refresh_view()
+
+    def _narrow(self, width: int) -> None:
+        """Under 110 columns: a narrower panel, and a compact footer without the palette key."""
+        self.set_class(width < 110, "narrow")
+        for footer in self.query(Footer):
+            footer.compact = width < 110
+            footer.show_command_palette = width >= 110
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -149,7 +159,7 @@ class ReviewScreen(Screen):
         self.index = min(self.index, max(0, len(self.data.disagreements) - 1))
 
     def is_settled(self, d) -> bool:
-        return self.data.settled(d) or (d.code, d.start, d.end) in self.rejected
+        return self.data.settled(d)
 
     # -- rendering -------------------------------------------------------------------------------
     def _layout(self, width: int) -> None:
@@ -256,7 +266,7 @@ class ReviewScreen(Screen):
         cons = [(a, b) for a, b in data.spans.get(CONSENSUS, {}).get(d.code, []) if a < d.end and b > d.start]
         if cons:
             out.append("coded " + ", ".join(f"{a}-{b}" for a, b in cons) + "\n", style=CONS)
-        elif (d.code, d.start, d.end) in self.rejected:
+        elif data.settled_not_coded(d):
             out.append("settled as not coded\n", style=CONS)
         else:
             out.append("open\n", style="yellow")
@@ -289,13 +299,11 @@ class ReviewScreen(Screen):
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        key = (d.code, d.start, d.end)
-        if kwargs.get("none") or (kwargs.get("accept") and not done.added):
-            self.rejected.add(key)
+        if done.changed:
+            self.notify(done.description)
+            self.settled_here += 1
         else:
-            self.rejected.discard(key)
-        self.notify(done.description)
-        self.settled_here += 1
+            self.notify("already settled so: nothing changed", timeout=2)
         self.mark = None
         self._reload()
         self.index = (self.index + 1) % max(1, len(self.data.disagreements))

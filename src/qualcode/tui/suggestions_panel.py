@@ -56,7 +56,7 @@ class SuggestionsPanel(OptionList):
         """Show a one-line state (loading, no suggester, nothing to suggest) instead of items."""
         self.items, self.status = [], message
         self.clear_options()
-        self.add_option(Option(Text(message, style="dim italic"), disabled=True))
+        self.add_option(Option(Text(message, style="dim italic", overflow="fold"), disabled=True))
 
     def set_items(self, items: list, codes: dict | None = None, empty: str = "no suggestions here") -> None:
         if codes is not None:
@@ -71,16 +71,22 @@ class SuggestionsPanel(OptionList):
         self.highlighted = codes_now.index(keep.code) if keep is not None and keep.code in codes_now else 0
 
     def _render_items(self) -> None:
-        """One line for the code and its score, one for the reason, each cut to the panel's width."""
+        """The code's whole name and its score (the name wraps at word boundaries, up to two
+        lines), then the reason on one line cut to the panel's width."""
+        import textwrap
+
         width = max(16, (self.scrollable_content_region.width or self.size.width or 34) - 1)
         keep = self.highlighted
         self.clear_options()
         for i, item in enumerate(self.items):
             name, colour = self.codes.get(item.code, (str(item.code), "#7f7f7f"))
             score = f" {item.score:.2f}"
+            lines = textwrap.wrap(name, width - 2 - len(score), break_long_words=False) or [name]
+            if len(lines) > 2:
+                lines = [lines[0], _cut(" ".join(lines[1:]), width - 2 - len(score))]
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append("◇ ", style=colour)
-            label.append(_cut(name, width - 2 - len(score)))
+            label.append("\n  ".join(lines))
             label.append(score, style="dim")
             if item.reason:
                 label.append("\n  " + _cut(item.reason, width - 2), style="dim")

@@ -26,13 +26,16 @@ def fmt_time(ms: int | None) -> str:
 
 
 def margin_width(total: int) -> int:
-    """How wide the code margin is for a view ``total`` cells wide."""
-    if total >= 100:
+    """How wide the code margin is for a view ``total`` cells wide: room for a short name and
+    the code's colour from 40 cells up (an 80-column terminal)."""
+    if total >= 90:  # 160 columns with the document list: a 67-character text column
         return 28
     if total >= 76:
         return 20
     if total >= 54:
-        return 13
+        return 14
+    if total >= 40:
+        return 12
     return 3
 
 
@@ -50,6 +53,7 @@ class RenderContext:
     passage: tuple[int, int] | None
     show_cursor: bool = True
     suggested: list = ()  # (start, end, code) spans with a pending suggestion, sorted
+    labels: dict | None = None  # display row -> margin_labels.Label (see margin_labels.plan_labels)
 
     @property
     def text_width(self) -> int:
@@ -156,11 +160,24 @@ def _text(ctx: RenderContext, start: int, end: int) -> list[Segment]:
     return out
 
 
+def stripe_count(coverage: Coverage, width: int) -> int:
+    """How many coloured stripe columns a margin ``width`` cells wide gives this document."""
+    used = max(coverage.column.values(), default=0) + 1  # margin columns this document needs
+    return min(used, 3, max(1, width // 6)) if width > 3 else width - 1
+
+
+def label_room(coverage: Coverage, width: int) -> int:
+    """The cells left for a code's name after the stripes, a gap and (when wide) a colour chip."""
+    room = width - stripe_count(coverage, width) - 1
+    if room <= 2:
+        return 0
+    return room - (2 if width >= 20 else 0)
+
+
 def _margin(ctx: RenderContext, start: int, end: int) -> list[Segment]:
     pal, width = ctx.palette, ctx.margin
     codings = ctx.coverage.overlapping(start, max(end, start + 1))
-    used = max(ctx.coverage.column.values(), default=0) + 1  # margin columns this document needs
-    stripes = min(used, 3, max(1, width // 6)) if width > 3 else width - 1
+    stripes = stripe_count(ctx.coverage, width)
     cells = [Segment(" ", pal.base)] * stripes
     for c in codings:
         col = ctx.coverage.column.get(c.uuid, 0)
@@ -170,55 +187,25 @@ def _margin(ctx: RenderContext, start: int, end: int) -> list[Segment]:
         elif stripes:
             cells[-1] = Segment("+", pal.dim)
     out = list(cells)
-    room = width - stripes - 1
-    if room <= 2:
-        return out + [Segment(" " * max(0, width - stripes), pal.base)]
+    rest = width - stripes
+    room = label_room(ctx.coverage, width)
+    label = ctx.labels.get(ctx.layout.row_of(start)) if ctx.labels and room else None
+    if label is None or not label.text:
+        return out + [Segment(" " * max(0, rest), pal.base)]
     out.append(Segment(" ", pal.base))
-    seen: list[str] = []
-    for c in codings:
-        if c.code not in seen:
-            seen.append(c.code)
-    starts = {c.code for c in codings if c.start >= start}
-    chips = width >= 20  # a colour swatch before each name; narrower margins colour the name itself
-    lead = 2 if chips else 0
-    if len(seen) == 1:  # one code here: its name runs down the lines its coding covers
-        c = min((x for x in codings if x.code == seen[0]), key=lambda x: x.start)
-        name, colour = ctx.codes.get(c.code, ("?", "#7f7f7f"))
-        piece, first = _name_piece(ctx, c, name, start, room - lead - 1)
-        if chips:
-            out.append(Segment("■ " if first else "  ", pal.chip(colour)))
-        style = (pal.base if chips else pal.chip(colour)) + Style(bold=first)
-        out.append(Segment(piece, style))
-        room -= text_width(piece) + lead
-        seen = []
-    for code in seen:
-        if room <= 1:
-            break
-        name, colour = ctx.codes.get(code, ("?", "#7f7f7f"))
-        if chips:
-            out.append(Segment("■ ", pal.chip(colour)))
-        label = name if len(name) <= room - lead - 1 else name[: max(1, room - lead - 2)] + "…"
-        style = (pal.base if chips else pal.chip(colour)) + Style(bold=code in starts, dim=code not in starts and chips)
-        out.append(Segment(label + " ", style))
-        room -= text_width(label) + lead + 1
-    if room > 0:
-        out.append(Segment(" " * room, pal.base))
+    rest -= 1
+    name, colour = ctx.codes.get(label.code, ("?", "#7f7f7f"))
+    chips = width >= 20  # a colour swatch before the name; narrower margins colour the name itself
+    if chips:
+        out.append(Segment("■ " if label.first else "  ", pal.chip(colour)))
+        rest -= 2
+    style = (pal.base if chips else pal.chip(colour)) + Style(bold=label.first)
+    out.append(Segment(label.text, style))
+    rest -= text_width(label.text)
+    if label.hidden and rest >= 3:
+        more = f" +{label.hidden}"[:rest]
+        out.append(Segment(more, pal.dim))
+        rest -= len(more)
+    if rest > 0:
+        out.append(Segment(" " * rest, pal.base))
     return out
-
-
-def _name_piece(ctx: RenderContext, coding, name: str, line_start: int, room: int) -> tuple[str, bool]:
-    """The part of a code's name to show on this line: the name word-wrapped down the lines of
-    the coding, the last line taking whatever is left (shortened with …)."""
-    import textwrap
-
-    room = max(1, room)
-    lay = ctx.layout
-    k = lay.row_of(line_start) - lay.row_of(coding.start)
-    last = lay.row_of(max(coding.start, coding.end - 1)) - lay.row_of(coding.start)
-    pieces = textwrap.wrap(name, room, break_long_words=True, break_on_hyphens=False) or [name[:room]]
-    if k >= len(pieces):
-        return "", False
-    if k == last and k < len(pieces) - 1:
-        rest = " ".join(pieces[k:])
-        return (rest if len(rest) <= room else rest[: room - 1] + "…"), k == 0
-    return pieces[k], k == 0

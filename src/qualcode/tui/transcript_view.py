@@ -21,7 +21,8 @@ from qualcode.tui.bindings import bindings
 from qualcode.tui.colours import Palette
 from qualcode.tui.coverage import Coverage
 from qualcode.tui.doc_model import TEXT, DocModel
-from qualcode.tui.transcript_render import GUTTER, RenderContext, margin_width, render_row
+from qualcode.tui.margin_labels import plan_labels
+from qualcode.tui.transcript_render import GUTTER, RenderContext, label_room, margin_width, render_row
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -127,6 +128,14 @@ class TranscriptView(ScrollView, can_focus=True):
             self._relayout()
             self._scroll_to_cursor(center=True)
 
+    def _labels(self, layout) -> dict:
+        """The margin's label plan for the document at this layout (kept until it changes)."""
+        room = label_room(self.coverage, self._margin())
+        key = (layout, self.coverage, self.codes, room)
+        if getattr(self, "_label_key", None) != key:
+            self._label_key, self._label_plan = key, plan_labels(layout, self.coverage, self.codes, room)
+        return self._label_plan
+
     def _invalidate(self) -> None:
         self._cache.clear()
         self.refresh()
@@ -139,9 +148,10 @@ class TranscriptView(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         strip = self._cache.get(row)
         if strip is None:
-            ctx = RenderContext(self.doc, self.doc_layout(), self.coverage, self.palette(), self.codes, width,
+            layout = self.doc_layout()
+            ctx = RenderContext(self.doc, layout, self.coverage, self.palette(), self.codes, width,
                                 self._margin(), self.cursor, self.selection(), self.passage(),
-                                suggested=self.suggested)
+                                suggested=self.suggested, labels=self._labels(layout))
             strip = self._cache[row] = render_row(ctx, row)
             if self.first_paint_at is None:
                 self.first_paint_at = time.perf_counter()

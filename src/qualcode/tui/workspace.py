@@ -79,8 +79,18 @@ class Workspace:
     def open_document(self, ref: str) -> DocModel:
         doc = self.project.documents.get(ref)
         self.doc = DocModel(doc.uuid, doc.name, doc.text, self.project.documents.turns(doc.uuid), self.respondents)
+        self.pages = self.project.anchors.index_of(doc.uuid, "page")  # PDFs: where each page starts
         self.reload_codings()
         return self.doc
+
+    def page_label(self, start: int, end: int) -> str:
+        """'p. 12' or 'pp. 12–13' for a passage of the open document ('' when it has no pages)."""
+        if self.doc is None or getattr(self, "pages", None) is None:
+            return ""
+        first, last = self.pages.span(self.doc.uuid, start, end)
+        if first is None:
+            return ""
+        return f"p. {first}" if last in (None, first) else f"pp. {first}–{last}"
 
     def reload_codings(self) -> None:
         if self.doc is None:

@@ -2,8 +2,8 @@
 
 Left, the actions (matrix, quotes, frequencies, co-occurrence, tidy, charts, REFI-QDA, and any
 other registered one); right, the output (prefilled under exports/ next to the project) and the
-action's options as its command-line parser declares them. enter in a field (or ctrl+s) exports;
-the files written are listed below.
+action's options as its command-line parser declares them. enter on an action or in a text field
+(ctrl+s anywhere) exports; tab goes to the options; the files written are listed below.
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ class ExportScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Export", classes="title")
-            yield Static("↑↓ choose · tab to the options · enter (or ctrl+s) exports · esc closes", classes="hint")
+            yield Static("↑↓ choose · enter exports · tab to the options (enter in a field, or ctrl+s, exports) · esc closes", classes="hint")
             with Horizontal(id="export-body"):
                 yield OptionList(*[Option(self._action_label(e), id=e.name) for e in self.exporters],
                                  id="export-actions")
-                yield VerticalScroll(id="export-form")
+                yield VerticalScroll(id="export-form", can_focus=False)
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
             yield Static("", id="export-status")
 
@@ -142,7 +142,7 @@ class ExportScreen(ModalScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "export-actions":
-            self.query_one("#opt-output", Input).focus()
+            self.action_run()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

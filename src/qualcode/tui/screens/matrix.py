@@ -1,7 +1,8 @@
 """The code matrix: codes (rows, grouped by theme) × respondents (columns), each cell the number
 of that respondent's passages with the code, shaded by count like MAXQDA's Code Matrix Browser.
 Arrows move, enter lists the cell's passages (enter there jumps to one), m switches between
-every coder's codings and the coder's own, escape closes."""
+every coder's codings and the coder's own, g groups the respondents by an attribute (the next
+one each time), w keeps only the respondents that meet KEY=VALUE conditions, escape closes."""
 
 from __future__ import annotations
 
@@ -15,12 +16,42 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from qualcode.errors import QualcodeError
 from qualcode.tui.matrix_model import CodeMatrix, build_code_matrix
 from qualcode.tui.screens.passages import PassagesScreen
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import close_reader, open_project
 
 LABEL_WIDTH = 34
 CELL_WIDTH = 6  # five shaded cells and a gap, like the squares of a code matrix browser
+NAME_WIDTH = 16  # the widest a respondent's column gets for the name
+
+
+def group_heads(values: list[str], widths: list[int]) -> list[str]:
+    """Each column's piece of the group line: a group's value runs on over its columns (cut
+    where the group ends), each group starting with "┃"."""
+    out = []
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[i]:
+            j += 1
+        room = sum(widths[i:j + 1])
+        text = ("┃" + (values[i] or "(none)")).ljust(room)
+        if len(text) > room:
+            text = text[: room - 1] + "…"
+        pos = 0
+        for k in range(i, j + 1):
+            out.append(text[pos:pos + widths[k]])
+            pos += widths[k]
+        i = j + 1
+    return out
+
+
+def column_width(name: str) -> int:
+    """A respondent's column: wide enough for the whole name (up to NAME_WIDTH), never narrower
+    than a shaded cell."""
+    return max(CELL_WIDTH, min(NAME_WIDTH, len(name) + 2))
 
 
 class MatrixScreen(ModalScreen):
@@ -30,16 +61,20 @@ class MatrixScreen(ModalScreen):
     MatrixScreen { align: center middle; }
     MatrixScreen > Vertical { width: 98%; height: 96%; border: round $primary; background: $surface; padding: 0 1; }
     MatrixScreen .title { text-style: bold; color: $primary; height: 1; }
-    MatrixScreen .hint { color: $text-muted; height: 1; }
+    MatrixScreen .hint { color: $text-muted; height: auto; }
     MatrixScreen #matrix-cell { height: 2; color: $text; }
     MatrixScreen DataTable { height: 1fr; }
     """
     BINDINGS = [Binding("escape,q", "close", "Close"), Binding("m", "toggle_mine", "Mine/all"),
-                Binding("s", "summary", "Summary")]
+                Binding("s", "summary", "Summary"),
+                Binding("g", "group", "Group by"), Binding("w", "where", "Where")]
 
-    def __init__(self, path, coder: str, mine_only: bool, codes: dict) -> None:
+    def __init__(self, path, coder: str, mine_only: bool, codes: dict, attributes: list[str] = ()) -> None:
         super().__init__()
         self.path, self.coder, self.mine_only, self.codes = path, coder, mine_only, codes
+        self.attributes = list(attributes)
+        self.group: str | None = None
+        self.where: list[str] = []
         self.matrix: CodeMatrix | None = None
 
     def compose(self) -> ComposeResult:
@@ -47,7 +82,7 @@ class MatrixScreen(ModalScreen):
             yield Static("Code matrix: codes × respondents", classes="title")
             yield Static("computing…", classes="hint", id="matrix-hint")
             yield DataTable(id="matrix-table", cursor_type="cell", fixed_columns=2, zebra_stripes=False,
-                            cell_padding=0)
+                            cell_padding=0, header_height=2)
             yield Static("", id="matrix-cell")
 
     def on_mount(self) -> None:
@@ -58,7 +93,8 @@ class MatrixScreen(ModalScreen):
     def load(self) -> None:
         project = open_project(self.path)
         try:
-            matrix = build_code_matrix(project, self.coder if self.mine_only else None)
+            matrix = build_code_matrix(project, self.coder if self.mine_only else None, where=self.where,
+                                       group=self.group)
         except Exception as exc:  # noqa: BLE001 - say it in the screen
             self.app.call_from_thread(self.query_one("#matrix-hint", Static).update, f"cannot build the matrix: {exc}")
             return
@@ -72,14 +108,14 @@ class MatrixScreen(ModalScreen):
         bg = Color.parse(v.get("surface", v.get("background", "#1e1e1e")))
         return bg, Color.parse(v.get("primary", "#0178d4")), Color.parse(v.get("accent", "#ffa62b"))
 
-    def _cell(self, n: int, top: int, theme: bool) -> Text:
+    def _cell(self, n: int, top: int, theme: bool, width: int = CELL_WIDTH) -> Text:
         if not n:
-            return Text("·".center(CELL_WIDTH - 1) + " ", style="dim")
+            return Text("·".center(width - 1) + " ", style="dim")
         bg, primary, accent = self._shades()
         level = 0.2 + 0.75 * (n / max(1, top))
         shade = bg.blend(accent if theme else primary, level)
         fg = Color(255, 255, 255) if shade.brightness < 0.55 else Color(0, 0, 0)
-        cell = Text(str(n).center(CELL_WIDTH - 1), style=Style(color=fg.rich_color, bgcolor=shade.rich_color, bold=theme))
+        cell = Text(str(n).center(width - 1), style=Style(color=fg.rich_color, bgcolor=shade.rich_color, bold=theme))
         return cell.append(" ")
 
     def show(self, matrix: CodeMatrix) -> None:
@@ -87,10 +123,18 @@ class MatrixScreen(ModalScreen):
         table = self.query_one(DataTable)
         where = table.cursor_coordinate if table.row_count else None
         table.clear(columns=True)
-        table.add_column(" code", width=LABEL_WIDTH, key="code")
-        table.add_column("   Σ ", width=CELL_WIDTH, key="total")
+        longest = max((4 + 2 * r.depth + len(r.label) for r in matrix.rows), default=LABEL_WIDTH)
+        label_width = max(LABEL_WIDTH, min(longest + 1, 56, int(self.app.size.width * 0.4)))
+        table.add_column(Text(f"{self.group or ''}\n code"), width=label_width, key="code")
+        table.add_column(Text("\n   Σ "), width=CELL_WIDTH, key="total")
+        widths = self.widths = [column_width(r.label) for r in matrix.columns]
+        groups = group_heads([r.group for r in matrix.columns], widths) if self.group else [""] * len(widths)
         for i, r in enumerate(matrix.columns):
-            table.add_column(r.label[:CELL_WIDTH - 1].center(CELL_WIDTH - 1), width=CELL_WIDTH, key=f"r{i}")
+            w = widths[i]
+            head = Text(no_wrap=True, overflow="crop")
+            head.append(groups[i].ljust(w)[:w] + "\n", style="bold")
+            head.append(r.label.center(w - 1))
+            table.add_column(head, width=w, key=f"r{i}")
         top, top_theme = matrix.max_count(), matrix.max_count(themes=True)
         for i, row in enumerate(matrix.rows):
             theme = row.depth == 0
@@ -98,19 +142,21 @@ class MatrixScreen(ModalScreen):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(" " + "  " * row.depth)
             label.append("■ ", style=colour)
-            room = LABEL_WIDTH - 4 - 2 * row.depth
+            room = label_width - 4 - 2 * row.depth
             name = row.label if len(row.label) <= room else row.label[: room - 1] + "…"
             label.append(name, style="bold" if theme else "")
             total = matrix.row_total(i)
-            cells = [self._cell(matrix.count(i, c), top_theme if theme else top, theme)
+            cells = [self._cell(matrix.count(i, c), top_theme if theme else top, theme, widths[c])
                      for c in range(len(matrix.columns))]
             table.add_row(label, Text(str(total).rjust(CELL_WIDTH - 2) + "  ", style="bold" if theme else "dim"), *cells,
                           key=str(i))
         who = f"{self.coder}'s codings" if self.mine_only else "all coders"
-        extra = f" · {matrix.unassigned} passages of no respondent left out" if matrix.unassigned else ""
+        extra = f" · {plural(matrix.unassigned, 'passage')} of no respondent left out" if matrix.unassigned else ""
+        grouped = f"grouped by {self.group}" if self.group else "not grouped"
+        kept = f"where {'; '.join(self.where)}" if self.where else "every respondent"
         self.query_one("#matrix-hint", Static).update(
-            f"{len(matrix.rows)} codes × {len(matrix.columns)} respondents · {who} (m switches) · "
-            f"enter lists a cell's passages · s writes its summary · esc closes{extra}")
+            f"{plural(len(matrix.rows), 'code')} × {plural(len(matrix.columns), 'respondent')} · {who} (m) · "
+            f"{grouped} (g) · {kept} (w) · enter lists a cell's passages · s writes its summary · esc closes{extra}")
         if where is not None and where.row < table.row_count:
             table.cursor_coordinate = where
         else:
@@ -124,11 +170,13 @@ class MatrixScreen(ModalScreen):
         row = m.rows[r]
         theme = " (the theme and all its codes)" if row.depth == 0 else ""
         if c < 0:
-            text = f"{row.label}{theme}: {m.row_total(r)} passages by {sum(1 for x in range(len(m.columns)) if m.count(r, x))} respondents"
+            people = sum(1 for x in range(len(m.columns)) if m.count(r, x))
+            text = f"{row.label}{theme}: {plural(m.row_total(r), 'passage')} by {plural(people, 'respondent')}"
         else:
             who = m.columns[c]
             n = m.count(r, c)
-            text = f"{row.label}{theme} × {who.label} ({who.documents}): {n} passage{'' if n == 1 else 's'}"
+            group = f", {self.group} {who.group}" if self.group else ""
+            text = f"{row.label}{theme} × {who.label} ({who.documents}{group}): {plural(n, 'passage')}"
         self.query_one("#matrix-cell", Static).update(Text(text, no_wrap=False))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
@@ -172,6 +220,43 @@ class MatrixScreen(ModalScreen):
         self.mine_only = not self.mine_only
         self.query_one("#matrix-hint", Static).update("computing…")
         self.load()
+
+    def action_group(self) -> None:
+        """Group the respondents by the next attribute (after the last one: no grouping)."""
+        if not self.attributes:
+            self.notify("the respondents have no attributes to group by (qualcode attributes imports them)",
+                        severity="warning")
+            return
+        options = [None, *self.attributes]
+        self.group = options[(options.index(self.group) + 1) % len(options)]
+        self.query_one("#matrix-hint", Static).update("computing…")
+        self.load()
+
+    def action_where(self) -> None:
+        from qualcode.tui.screens.prompts import TextPrompt
+
+        keys = ", ".join(self.attributes) or "none yet"
+        prompt = TextPrompt("Only the respondents where…", "; ".join(self.where),
+                            hint=f"KEY=VALUE or KEY!=VALUE, several with ; (as qualcode export --where). "
+                                 f"Attributes: {keys}. Empty shows everyone. enter applies · esc cancels",
+                            placeholder="e.g. role=leraar; region!=Noord")
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            where = [w.strip() for w in value.split(";") if w.strip()]
+            try:
+                from qualcode.export.options import parse_where
+
+                parse_where(where)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.where = where
+            self.query_one("#matrix-hint", Static).update("computing…")
+            self.load()
+
+        self.app.push_screen(prompt, done)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.tui.wording import plural
 from qualcode.tui.workspace import close_reader, open_project
 
 
@@ -27,7 +28,16 @@ def _clip(text: str, n: int, tail: bool) -> str:
     text = squash(text)
     if len(text) <= n:
         return text
-    return "…" + text[-n:] if tail else text[:n] + "…"
+    if tail:  # the last words, starting at a word
+        cut = text[-n:]
+        space = cut.find(" ")
+        return "…" + (cut[space + 1:] if 0 <= space < len(cut) - 1 else cut)
+    cut = text[:n]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut) + "…"
+
+
+LONGEST = 2000  # characters of a coded passage shown in the list
 
 
 def passage_label(row: dict, colour: str, me: str | None) -> Text:
@@ -39,9 +49,14 @@ def passage_label(row: dict, colour: str, me: str | None) -> Text:
     t.append("\n")
     t.append(_clip(row["before"], 70, tail=True), style="dim")
     coded = squash(row["text"]).strip()
-    if len(coded) > 360:
-        coded = coded[:250] + " … " + coded[-100:]
+    more = ""
+    if len(coded) > LONGEST:  # whole passages, unless a very long one (enter opens it in full)
+        cut = coded.rfind(" ", 0, LONGEST)
+        more = f" … ({len(coded[cut:].split())} more words: enter opens it)"
+        coded = coded[:cut]
     t.append(coded, style=f"bold underline {colour}")
+    if more:
+        t.append(more, style="dim italic")
     t.append(_clip(row["after"], 70, tail=False), style="dim")
     if row.get("memo"):
         t.append(f"\n✎ {row['memo']}", style="italic")
@@ -109,7 +124,7 @@ class PassagesScreen(ModalScreen):
         limit = " (first 2000)" if len(rows) >= 2000 else ""
         scope = f"{who} · {sub} (s toggles)" if self.given is None else who
         self.query_one("#passages-hint", Static).update(
-            f"{len(rows)} passages{limit} in {docs} documents · {scope} · enter jumps · esc closes")
+            f"{plural(len(rows), 'passage')}{limit} in {plural(docs, 'document')} · {scope} · enter jumps · esc closes")
         if rows:
             lst.highlighted = 0
 

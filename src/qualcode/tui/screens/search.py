@@ -14,17 +14,57 @@ from textual.widgets.option_list import Option
 from qualcode.tui.workspace import close_reader, open_project
 
 
-def hit_label(hit: dict, show_doc: bool) -> Text:
+def _words_before(text: str, room: int) -> str:
+    """The end of ``text`` in at most ``room`` characters, starting at a word (… if cut)."""
+    if len(text) <= room:
+        return text
+    cut = text[len(text) - room + 1:]
+    space = cut.find(" ")
+    return "…" + (cut[space + 1:] if 0 <= space < len(cut) - 1 else cut)
+
+
+def _words_after(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut) + "…"
+
+
+def hit_label(hit: dict, show_doc: bool, width: int = 110) -> Text:
+    """One line per match: where (document, speaker, turn), then the match in as much of its
+    context as the line holds, cut at word boundaries."""
     t = Text(no_wrap=True, overflow="ellipsis")
-    if show_doc:
-        t.append(hit["document_name"] + "  ", style="bold")
+    where = hit["document_name"] if show_doc else ""
+    if hit.get("speaker"):
+        where += (" · " if where else "") + hit["speaker"]
+    if hit.get("turn") is not None:
+        where += f" #{hit['turn'] + 1}"
+    if where:
+        t.append(where + "  ", style="bold")
     before, after = hit["before"], hit["after"]
     b = " ".join(before.split()) + (" " if before[-1:].isspace() else "")
     a = (" " if after[:1].isspace() else "") + " ".join(after.split())
-    t.append(b[-40:], style="dim")
-    t.append(" ".join(hit["match"].split()), style="bold reverse")
-    t.append(a[:60], style="dim")
+    match = " ".join(hit["match"].split())
+    room = max(20, width - len(t.plain) - len(match))
+    t.append(_words_before(b, room * 2 // 5), style="dim")
+    t.append(match, style="bold reverse")
+    t.append(_words_after(a, room - min(len(b), room * 2 // 5)), style="dim")
     return t
+
+
+def add_turns(project, hits: list[dict]) -> None:
+    """Give each hit the speaker and number of the turn it falls in."""
+    from bisect import bisect_right
+
+    by_doc: dict[str, list] = {}
+    for h in hits:
+        if h["document"] not in by_doc:
+            by_doc[h["document"]] = project.documents.turns(h["document"])
+        turns = by_doc[h["document"]]
+        i = bisect_right([t.start for t in turns], h["start"]) - 1 if turns else -1
+        if i >= 0 and turns[i].start <= h["start"] < max(turns[i].end, turns[i].start + 1):
+            h["speaker"], h["turn"] = turns[i].speaker, turns[i].index
 
 
 class SearchScreen(ModalScreen):
@@ -78,7 +118,8 @@ class SearchScreen(ModalScreen):
             return
         project = open_project(self.path)
         try:
-            hits = project.documents.search(query, None if self.study else self.doc_uuid)
+            hits = project.documents.search(query, None if self.study else self.doc_uuid, context=200)
+            add_turns(project, hits)
         finally:
             close_reader(project)
         self.app.call_from_thread(self.show, query, hits)
@@ -89,7 +130,8 @@ class SearchScreen(ModalScreen):
         self.hits = hits
         lst = self.query_one(OptionList)
         lst.clear_options()
-        lst.add_options([Option(hit_label(h, self.study), id=str(i)) for i, h in enumerate(hits)])
+        width = (lst.scrollable_content_region.width or self.app.size.width - 8) - 2
+        lst.add_options([Option(hit_label(h, self.study, width), id=str(i)) for i, h in enumerate(hits)])
         if hits:
             lst.highlighted = 0
         self._scope_hint(f"  ·  {len(hits)}{'+' if len(hits) >= 500 else ''} matches" if query.strip() else "")
