@@ -107,7 +107,15 @@ def _m4_history_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS history_redoable ON history (state) WHERE state = 1")
 
 
-MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index]
+def _m5_replica(db: sqlite_utils.Database) -> None:
+    """A project file can be a replica of a project on a team server (store/replica.py)."""
+    from qualcode.store.replica import REPLICA_TABLES
+
+    for sql in REPLICA_TABLES:
+        db.execute(sql)
+
+
+MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_replica]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

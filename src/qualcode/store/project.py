@@ -92,6 +92,15 @@ class Project(HistoryMixin, DocumentsMixin, CodebookMixin, CodingsMixin, ModelsM
     def _changed(self) -> None:
         self._tree = None
 
+    @property
+    def replica(self):
+        """The project's link to a team server (store/replica.py), created on first use."""
+        if getattr(self, "_replica", None) is None:
+            from qualcode.store.replica import Replica
+
+            self._replica = Replica(self)
+        return self._replica
+
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
