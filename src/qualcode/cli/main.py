@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "qualcode.cli.agreement_cmds",
     "qualcode.cli.export_cmds",
     "qualcode.cli.refi_cmds",
+    "qualcode.cli.server_cmds",
 ]
 
 

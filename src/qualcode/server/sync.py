@@ -98,7 +98,7 @@ def allowed(role: str, coder: str, op: dict) -> bool:
 
 
 def _describe_op(op: dict) -> str:
-    row = op.get("after") or op.get("before") or {}
+    row = (op.get("before") if op["kind"] != "insert" else op.get("after")) or {}
     what = {"codes": f"code '{row.get('name')}'", "documents": f"document '{row.get('name')}'",
             "codings": f"a coding by {row.get('coder')}", "memos": f"a memo by {row.get('author')}"}
     return f"{op['kind']} of {what.get(op['tbl'], op['tbl'])}"
