@@ -50,3 +50,28 @@ def server_error(exc, what: str) -> ProjectError:
     """A database error as one sentence for the user."""
     msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
     return ProjectError(f"{what}: the server refused: {msg}")
+
+
+class ServerErrors:
+    """``with ServerErrors("sync"):`` turns a database error into one sentence for the user."""
+
+    def __init__(self, what: str, url: str | None = None):
+        self.what = what
+        self.url = url
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        psycopg = _psycopg()
+        if exc is None or not isinstance(exc, psycopg.Error):
+            return False
+        where = f" ({describe(self.url)})" if self.url else ""
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            raise ProjectError(f"{self.what}{where}: permission denied by the server — you are not a member "
+                               "with that right (a manager grants roles with 'qualcode server grant').") from None
+        if isinstance(exc, psycopg.OperationalError):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise ProjectError(f"{self.what}{where}: lost the connection to the team server ({first}); "
+                               "nothing was lost, sync again when it is back.") from None
+        raise server_error(exc, f"{self.what}{where}") from None

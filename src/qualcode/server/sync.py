@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qualcode.errors import ProjectError
 from qualcode.server.admin import _project_row, require_schema
-from qualcode.server.connection import connect, describe, server_error
+from qualcode.server.connection import ServerErrors, connect, describe, server_error
 from qualcode.store.history import now
 from qualcode.store.replica import OWNER_FIELD, SHARED_TABLES
 
@@ -42,7 +42,7 @@ def clone(url: str, project_name: str, target: str, coder: str | None = None) ->
     target_path = Path(target)
     if target_path.exists():
         raise ProjectError(f"{target}: a file already exists there; choose another name.")
-    with connect(url) as conn:
+    with connect(url) as conn, ServerErrors("clone", url):
         require_schema(conn, url)
         conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         with conn.transaction():
@@ -207,14 +207,15 @@ def sync(project, conn=None) -> dict:
     if own:
         conn = connect(rep.get("server"))
     try:
-        with conn.transaction():
-            role, coder = _member(conn, rep.get("project"), rep.get("server"))
-        if role != rep.get("role") or coder != rep.get("coder"):
-            with project.db.atomic():
-                rep.set("role", role)
-                rep.set("coder", coder)
-        pushed = push(project, conn)
-        pulled = pull(project, conn)
+        with ServerErrors("sync", rep.get("server")):
+            with conn.transaction():
+                role, coder = _member(conn, rep.get("project"), rep.get("server"))
+            if role != rep.get("role") or coder != rep.get("coder"):
+                with project.db.atomic():
+                    rep.set("role", role)
+                    rep.set("coder", coder)
+            pushed = push(project, conn)
+            pulled = pull(project, conn)
     finally:
         if own:
             conn.close()
