@@ -25,8 +25,17 @@ class Cluster(LocalCluster):
         return name
 
     def kill9_and_restart(self) -> None:
+        import time
+
         self.kill9()
-        self.start()
+        for attempt in range(40):  # the killed server's backends leave within a moment
+            try:
+                self.start()
+                return
+            except Exception:
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")

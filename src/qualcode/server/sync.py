@@ -12,6 +12,7 @@ changes still waiting are left for the server to merge when those arrive.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from qualcode.server.connection import ServerErrors, connect, describe, server_e
 from qualcode.store.history import now
 from qualcode.store.replica import OWNER_FIELD, SHARED_TABLES
 
-BATCH = 2000
+def batch_size() -> int:
+    """Operations per server transaction (QUALCODE_SYNC_BATCH, default 2000)."""
+    return max(1, int(os.environ.get("QUALCODE_SYNC_BATCH", "2000")))
 
 
 def _member(conn, project: str, url: str) -> tuple[str, str]:
@@ -114,7 +117,7 @@ def push(project, conn) -> dict:
     sent, refused = 0, []
     moved: dict = {}
     while True:
-        ops = rep.pending(BATCH)
+        ops = rep.pending(batch_size())
         if not ops:
             break
         ok = [op for op in ops if allowed(role, coder, op)]
