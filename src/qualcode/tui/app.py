@@ -195,6 +195,9 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         self.view.focus()
         self.set_timer(0.2, self.load_overview)  # after the first paint: it competes for the GIL
         self.start_suggestions()
+        from qualcode.tui import live_sync
+
+        self._live_sync = live_sync.start(self)  # a team-server replica syncs in the background
 
     @work(thread=True, exclusive=True, group="overview")
     def load_overview(self) -> None:
@@ -316,6 +319,9 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
             self.view.focus()
 
     def on_unmount(self) -> None:
+        from qualcode.tui import live_sync
+
+        live_sync.stop(getattr(self, "_live_sync", None))
         if self.ws is not None:
             if self.ws.doc is not None:
                 try:
