@@ -97,7 +97,7 @@ class LiveSync:
                         self.last_report = report
                         self.on_synced(report)
                     # wait a tick for a notification about our project
-                    for note in listen.notifies(timeout=self.tick):
+                    for note in listen.notifies(timeout=self.tick, stop_after=1):
                         if note.payload == name:
                             due = True
                     if self._wake.is_set():
