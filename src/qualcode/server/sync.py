@@ -130,13 +130,13 @@ def push(project, conn) -> dict:
         if ok:
             try:
                 with conn.transaction():
-                    with conn.cursor() as cur:
-                        cur.executemany(
-                            "INSERT INTO qualcode.changes (seq, project, op_uuid, replica, tbl, kind, key, before, after) "
-                            "VALUES (0, %s, %s, %s, %s, %s, %s, %s, %s)",
-                            [(name, op["op_uuid"], replica_id, op["tbl"], op["kind"], op["key"],
-                              Jsonb(op["before"]) if op["before"] is not None else None,
-                              Jsonb(op["after"]) if op["after"] is not None else None) for op in ok])
+                    # one statement for the batch; the rows go in (and the triggers run) in outbox order
+                    conn.execute(
+                        "INSERT INTO qualcode.changes (seq, project, op_uuid, replica, tbl, kind, key, before, after) "
+                        "SELECT 0, %s, (e.op->>'u')::uuid, %s, e.op->>'t', e.op->>'k', e.op->>'key', "
+                        "nullif(e.op->'b', 'null'), nullif(e.op->'a', 'null') FROM jsonb_array_elements(%s) WITH ORDINALITY AS e(op, n) ORDER BY e.n",
+                        [name, replica_id, Jsonb([{"u": op["op_uuid"], "t": op["tbl"], "k": op["kind"], "key": op["key"],
+                                                   "b": op["before"], "a": op["after"]} for op in ok])])
                     conn.execute("UPDATE qualcode.replicas SET sent = sent + %s, last_seen = now() WHERE id = %s",
                                  [len(ok), replica_id])
             except psycopg.errors.InsufficientPrivilege as exc:
