@@ -2,7 +2,8 @@
 
 A ``LiveSync`` runs one thread with its own project connection and two server connections (one
 listens, one syncs). It syncs at once, whenever the server notifies a change to the project,
-whenever the replica has local changes waiting (checked every ``tick`` seconds), and every
+whenever the replica has local changes waiting (checked every ``tick`` seconds; a burst of
+notifications within ``min_gap`` seconds is taken in one sync), and every
 ``interval`` seconds in any case (the fallback when notifications are lost, e.g. behind a
 connection pooler). Offline, it retries with a growing pause and says so once; coding never waits
 for it. Callbacks run in the sync thread: the TUI passes them on with ``call_from_thread``.
@@ -20,18 +21,21 @@ CHANNEL = "qualcode_changes"
 
 
 class LiveSync:
-    def __init__(self, path, on_synced=None, on_offline=None, interval: float = 30.0, tick: float = 0.5):
+    def __init__(self, path, on_synced=None, on_offline=None, interval: float = 30.0, tick: float = 0.5,
+                 min_gap: float = 0.2):
         self.path = Path(path)
         self.on_synced = on_synced or (lambda report: None)
         self.on_offline = on_offline or (lambda message: None)
         self.interval = interval
         self.tick = tick
+        self.min_gap = min_gap  # notifications in a burst are taken together
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_report: dict | None = None
         self.last_error: str | None = None
         self.syncs = 0
+        self.failures = 0
 
     # -- control ---------------------------------------------------------------------------------
     def start(self) -> "LiveSync":
@@ -60,8 +64,9 @@ class LiveSync:
                 try:
                     self._session(project)
                     pause = 1.0
-                except QualcodeError as exc:
-                    message = str(exc)
+                except Exception as exc:  # noqa: BLE001 - the background sync must outlive any one failure
+                    message = str(exc) if isinstance(exc, QualcodeError) else f"background sync failed: {exc!r}"
+                    self.failures += 1
                     if message != self.last_error:
                         self.last_error = message
                         self.on_offline(message)
@@ -87,6 +92,8 @@ class LiveSync:
                 due = True
                 last = 0.0
                 while not self._stop.is_set():
+                    if due and time.monotonic() - last < self.min_gap:
+                        self._stop.wait(self.min_gap - (time.monotonic() - last))
                     if due or time.monotonic() - last >= self.interval:
                         report = sync(project, work)
                         self.syncs += 1

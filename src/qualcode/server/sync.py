@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -152,6 +153,9 @@ def _kinds(moved: dict) -> dict:
     return {f"{tbl} {kind}": n for (tbl, kind), n in sorted(moved.items())}
 
 
+_last_seen: dict = {}
+
+
 def pull(project, conn) -> dict:
     rep = project.replica
     name, replica_id = rep.get("project"), rep.get("replica_id")
@@ -190,9 +194,11 @@ def pull(project, conn) -> dict:
                 rep.log("conflict", detail)
             for tbl, key, err in result["failed"]:
                 rep.log("not applied", f"{tbl} {key}: {err}")
-    with conn.transaction():
-        conn.execute("UPDATE qualcode.replicas SET position = %s, last_seen = now() WHERE id = %s",
-                     [head, replica_id])
+    if head != position or time.monotonic() - _last_seen.get(replica_id, 0.0) > 30:
+        with conn.transaction():  # for 'server status'; at most a write per change or half-minute
+            conn.execute("UPDATE qualcode.replicas SET position = %s, last_seen = now() WHERE id = %s",
+                         [head, replica_id])
+        _last_seen[replica_id] = time.monotonic()
     return {"received": _kinds({(t, k): n for t, k, n in others}), "received_total": sum(n for *_, n in others),
             "rows_set": sum(c[0] for c in result["counts"].values()),
             "rows_removed": sum(c[1] for c in result["counts"].values()),
@@ -224,8 +230,9 @@ def sync(project, conn=None) -> dict:
             conn.close()
     report = {"project": rep.get("project"), "server": describe(rep.get("server")), "role": role,
               "coder": coder, **pushed, **pulled}
-    with project.db.atomic():
-        rep.set("last_sync", now())
-        rep.log("sync", f"sent {pushed['sent']}, received {pulled['received_total']}, "
-                        f"{len(pulled['conflicts'])} conflict(s)")
+    if pushed["sent"] or pulled["received_total"] or pulled["conflicts"]:
+        with project.db.atomic():
+            rep.set("last_sync", now())
+            rep.log("sync", f"sent {pushed['sent']}, received {pulled['received_total']}, "
+                            f"{len(pulled['conflicts'])} conflict(s)")
     return report

@@ -98,7 +98,10 @@ class Replica:
 
     # -- capture -------------------------------------------------------------------------------
     def columns(self, tbl: str) -> list[str]:
-        return [r[1] for r in self.db.execute(f"PRAGMA table_info([{tbl}])").fetchall()]
+        cache = self.__dict__.setdefault("_columns", {})
+        if tbl not in cache:
+            cache[tbl] = [r[1] for r in self.db.execute(f"PRAGMA table_info([{tbl}])").fetchall()]
+        return cache[tbl]
 
     def install_triggers(self) -> None:
         """(Re)create the capture triggers from the tables' current columns."""
@@ -139,10 +142,14 @@ class Replica:
         return json.dumps({t: self.columns(t) for t in SHARED_TABLES}, separators=(",", ":"))
 
     def ensure_triggers(self) -> None:
-        """After a schema migration added columns, the triggers are rebuilt to capture them."""
+        """After a schema migration added columns, the triggers are rebuilt to capture them
+        (checked once per opened project: migrations run when a file is opened)."""
+        if getattr(self, "_triggers_checked", False):
+            return
         if self.linked and self.get("trigger_columns") != self._signature():
             with self.db.atomic():
                 self.install_triggers()
+        self._triggers_checked = True
 
     def pending_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM replica_outbox").fetchone()[0]
