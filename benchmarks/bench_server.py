@@ -66,7 +66,14 @@ def coder_process(url, path, coder, rate, seconds, work, out):
             time.sleep(delay)
         doc = docs[i % len(docs)]
         start = (i * 7) % (doc.length - 60)
-        c = project.add_coding(doc.uuid, codes[i % len(codes)], coder, start, start + 20 + (i % 30))
+        for attempt in range(20):  # as the TUI does (retry_locked): the background sync may hold the file a moment
+            try:
+                c = project.add_coding(doc.uuid, codes[i % len(codes)], coder, start, start + 20 + (i % 30))
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.02 * (attempt + 1))
         records.append((c.uuid, time.time()))
     deadline = time.time() + 60
     while project.replica.pending_count() and time.time() < deadline:

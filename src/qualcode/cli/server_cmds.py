@@ -201,6 +201,8 @@ def cmd_sync(args) -> int:
             entries = project.replica.recent_log(50)
             if args.json:
                 print_json(entries)
+            elif not entries:
+                console.print("no syncs yet that moved anything", highlight=False)
             else:
                 table("Sync log", ["at", "what", "detail"], [[e["at"], e["kind"], e["detail"]] for e in entries])
             return 0

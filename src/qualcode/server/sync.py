@@ -187,7 +187,10 @@ def pull(project, conn) -> dict:
     state = {"epoch": info["epoch"]}
     if conflicts:
         state["last_conflict"] = conflicts[-1][0]
-    result = rep.apply_state([(t, k, d) for t, k, d in rows], head, extra_state=state)
+    if rows or head != position or conflicts or reread:
+        result = rep.apply_state([(t, k, d) for t, k, d in rows], head, extra_state=state)
+    else:  # nothing new: no write to the file (the coder's own writes never wait for an idle sync)
+        result = {"counts": {}, "kept": [], "failed": []}
     if conflicts or result["failed"]:
         with project.db.atomic():
             for _, kind, detail in conflicts:
@@ -214,7 +217,11 @@ def sync(project, conn=None) -> dict:
     rep.ensure_triggers()
     own = conn is None
     if own:
-        conn = connect(rep.get("server"))
+        try:
+            conn = connect(rep.get("server"))
+        except ProjectError as exc:
+            waiting = rep.pending_count()
+            raise ProjectError(f"{exc} — working offline: {waiting} change(s) kept here, sent on the next sync.") from None
     try:
         with ServerErrors("sync", rep.get("server")):
             with conn.transaction():
