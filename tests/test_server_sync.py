@@ -213,3 +213,32 @@ def test_cli_round_trip_and_clear_refusals(team, capsys, tmp_path):
         stored = "\n".join(str(v) for v in p.replica.info().values())
     assert "anna-pw" not in stored
     assert cli("sync", tmp_path / "nope.qualcode") == 2
+
+
+def test_codings_on_a_transcript_replaced_meanwhile_move_along(team, tmp_path):
+    from qualcode.team.replace import replace_text
+
+    team.setup()
+    a = team.clone("anna")
+    with Project.open(a) as p:
+        doc = p.documents()[0]
+        text = p.document(doc.uuid).text
+    s1 = text.index("de administratie")
+    s2 = text.index("vrijstelling")
+    u1 = add_coding(a, "anna", s1, s1 + len("de administratie"))  # coded on the old text, not yet sent
+    u2 = add_coding(a, "anna", s2, s2 + len("vrijstelling"))
+    new_file = tmp_path / "corrected.txt"
+    new_file.write_text("Interview test 1 (gecorrigeerd)\n\n" + text.split("\n", 1)[1].replace("Nou, eh, ", "Nou, "),
+                        encoding="utf-8")
+    replace_text(team.study, doc.name, new_file, backup=False)
+    team.sync(team.study)  # the manager's new text reaches the server first
+    report = team.sync(a)  # anna's codings (old offsets) go up, the new text comes down
+    assert report["reanchored"] == {"moved": 2, "flagged": 0}
+    team.sync(a)  # the moves go up
+    team.sync(team.study)
+    for path in (a, team.study):
+        with Project.open(path) as p:
+            new_text = p.document(doc.uuid).text
+            got = {c.uuid: new_text[c.start:c.end] for c in p.codings()}
+        assert got == {u1: "de administratie", u2: "vrijstelling"}
+        assert integrity_ok(path)

@@ -228,6 +228,10 @@ def print_sync_report(r: dict) -> None:
         console.print(f"  [red]refused (not your role's to change; undone here):[/] {c}", highlight=False)
     for c in r["not_applied"]:
         console.print(f"  [red]could not apply here:[/] {c}", highlight=False)
+    moved = r.get("reanchored", {})
+    if moved.get("moved") or moved.get("flagged"):
+        console.print(f"  a transcript was replaced meanwhile: {moved['moved']} of your codings moved along, "
+                      f"{moved['flagged']} flagged for review ('qualcode flagged')", highlight=False)
     if r["kept_locally"]:
         console.print(f"  {r['kept_locally']} row(s) deleted on the server kept here until your own changes "
                       "that refer to them are sent", highlight=False)

@@ -190,7 +190,12 @@ def pull(project, conn) -> dict:
     if rows or head != position or conflicts or reread:
         result = rep.apply_state([(t, k, d) for t, k, d in rows], head, extra_state=state)
     else:  # nothing new: no write to the file (the coder's own writes never wait for an idle sync)
-        result = {"counts": {}, "kept": [], "failed": []}
+        result = {"counts": {}, "kept": [], "failed": [], "text_changed": []}
+    reanchored = {"moved": 0, "flagged": 0}
+    if result["text_changed"] and rep.get("role") in ("coder", "manager"):
+        from qualcode.server.reanchor_sync import reanchor_own
+
+        reanchored = reanchor_own(project, rep.get("coder"), result["text_changed"])
     if conflicts or result["failed"]:
         with project.db.atomic():
             for _, kind, detail in conflicts:
@@ -207,7 +212,7 @@ def pull(project, conn) -> dict:
             "rows_removed": sum(c[1] for c in result["counts"].values()),
             "conflicts": [d for _, _, d in conflicts], "kept_locally": len(result["kept"]),
             "not_applied": [f"{t} {k}: {e}" for t, k, e in result["failed"]],
-            "position": head, "reread": reread}
+            "position": head, "reread": reread, "reanchored": reanchored}
 
 
 def sync(project, conn=None) -> dict:

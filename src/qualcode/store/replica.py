@@ -219,6 +219,12 @@ class Replica:
         counts: dict = {}
         kept: list = []
         failed: list = []
+        text_changed = []  # (document, its text before): codings made on the old text re-anchor
+        for tbl, key, data in upserts:
+            if tbl == "documents":
+                old = self.db.execute("SELECT text FROM documents WHERE uuid = ?", [data.get("uuid")]).fetchone()
+                if old and old[0] != data.get("text"):
+                    text_changed.append((data["uuid"], old[0]))
         with self.db.atomic():
             self.db.execute("INSERT INTO replica_applying (flag) VALUES (1)")
             try:
@@ -241,7 +247,7 @@ class Replica:
             finally:
                 self.db.execute("DELETE FROM replica_applying")
         self.project._changed()
-        return {"counts": counts, "kept": kept, "failed": failed}
+        return {"counts": counts, "kept": kept, "failed": failed, "text_changed": text_changed}
 
     def revert(self, ops: list[dict]) -> None:
         """Undo local changes the server will not take (a reader's edit, a coder's codebook edit)."""
