@@ -251,18 +251,21 @@ class Replica:
 
     def revert(self, ops: list[dict]) -> None:
         """Undo local changes the server will not take (a reader's edit, a coder's codebook edit)."""
+        import sqlite3
+
         cols = {t: self.columns(t) for t in SHARED_TABLES}
         with self.db.atomic():
             self.db.execute("INSERT INTO replica_applying (flag) VALUES (1)")
             try:
                 for op in reversed(ops):
                     tbl = op["tbl"]
-                    if op["kind"] == "insert":
-                        self._delete(tbl, op["key"])
-                    elif op["kind"] == "delete":
-                        self._upsert(tbl, op["before"], cols[tbl])
-                    else:
-                        self._upsert(tbl, op["before"], cols[tbl])
+                    try:
+                        if op["kind"] == "insert":
+                            self._delete(tbl, op["key"])
+                        else:
+                            self._upsert(tbl, op["before"], cols[tbl])
+                    except sqlite3.IntegrityError as exc:  # e.g. a refused code that a kept coding uses
+                        self.log("not undone", f"{op['kind']} of {tbl} {op['key']}: {exc}")
                 self.db.execute("DELETE FROM replica_outbox WHERE id IN (%s)" % ",".join(
                     str(int(op["id"])) for op in ops))
             finally:
