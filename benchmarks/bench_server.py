@@ -319,7 +319,8 @@ def main() -> None:
     md = f"""## Team server on PostgreSQL (`benchmarks/bench_server.py`)
 
 PostgreSQL {cluster.bindir.parent.name} on this machine (a throwaway cluster, Unix socket, default durability
-settings: fsync and synchronous commit on), sharing the 2 cores with the coders' processes.
+settings: fsync and synchronous commit on), sharing the 2 cores with the coders' processes (and with
+whatever else ran: load average {os.getloadavg()[0]:.1f} at the end of the run).
 
 **Live coding.** {live['coders']} simulated coders (one process each, each its own replica file and server
 login) store {live['rate']:g} codings a second each for {live['seconds']:g} s; each coder's background sync (the TUI's:

@@ -40,6 +40,7 @@ def _member(conn, project: str, url: str) -> tuple[str, str]:
 def clone(url: str, project_name: str, target: str, coder: str | None = None) -> dict:
     """A new local replica of ``project_name`` in the file ``target``."""
     import psycopg
+    from psycopg import sql
 
     from qualcode.store.project import Project
 
@@ -57,11 +58,11 @@ def clone(url: str, project_name: str, target: str, coder: str | None = None) ->
                                    "(the name your manager granted).")
             head = conn.execute("SELECT qualcode.head(%s)", [project_name]).fetchone()[0]
             rows: dict[str, list] = {t: [] for t in SHARED_TABLES}
-            with conn.cursor(name="qualcode_clone") as cur:
-                cur.itersize = 5000
-                cur.execute("SELECT tbl, data FROM qualcode.rows WHERE project = %s", [project_name])
-                for tbl, data in cur:
-                    rows[tbl].append(data)
+            query = sql.SQL("COPY (SELECT tbl, data FROM qualcode.rows WHERE project = {}) TO STDOUT").format(
+                sql.Literal(project_name))
+            with conn.cursor().copy(query) as copy:  # the fastest way out of PostgreSQL
+                for tbl, data in copy.rows():
+                    rows[tbl].append(json.loads(data))
         replica_id = str(uuid.uuid4())
         project = Project.create(target_path, language=info["language"] if info["language"] in ("nl", "en") else "nl",
                                  name=info["title"] or project_name)

@@ -209,25 +209,26 @@ class Replica:
         """
         import sqlite3
 
-        skip = skip if skip is not None else self.pending_keys()
         cols = {t: self.columns(t) for t in SHARED_TABLES}
         order = {t: i for i, t in enumerate(SHARED_TABLES)}
-        upserts = sorted((r for r in rows if r[2] is not None and (r[0], r[1]) not in skip),
-                         key=lambda r: order[r[0]])
-        deletes = sorted((r for r in rows if r[2] is None and (r[0], r[1]) not in skip),
-                         key=lambda r: -order[r[0]])
         counts: dict = {}
         kept: list = []
         failed: list = []
         text_changed = []  # (document, its text before): codings made on the old text re-anchor
-        for tbl, key, data in upserts:
-            if tbl == "documents":
-                old = self.db.execute("SELECT text FROM documents WHERE uuid = ?", [data.get("uuid")]).fetchone()
-                if old and old[0] != data.get("text"):
-                    text_changed.append((data["uuid"], old[0]))
         with self.db.atomic():
+            # the write lock first, then read what is waiting: no local change slips in between
             self.db.execute("INSERT INTO replica_applying (flag) VALUES (1)")
             try:
+                skip = skip if skip is not None else self.pending_keys()
+                upserts = sorted((r for r in rows if r[2] is not None and (r[0], r[1]) not in skip),
+                                 key=lambda r: order[r[0]])
+                deletes = sorted((r for r in rows if r[2] is None and (r[0], r[1]) not in skip),
+                                 key=lambda r: -order[r[0]])
+                for tbl, key, data in upserts:
+                    if tbl == "documents":
+                        old = self.db.execute("SELECT text FROM documents WHERE uuid = ?", [data.get("uuid")]).fetchone()
+                        if old and old[0] != data.get("text"):
+                            text_changed.append((data["uuid"], old[0]))
                 for tbl, key, data in upserts:
                     try:
                         self._upsert(tbl, data, cols[tbl])
