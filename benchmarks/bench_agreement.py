@@ -62,7 +62,7 @@ def main() -> None:
     import krippendorff
 
     from qualcode.store.project import Project
-    from qualcode.team import agreement_io as aio
+    from qualcode.agreement import data as aio
 
     coders = ("anna", "bram", "chris")
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-agreement-"))

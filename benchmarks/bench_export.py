@@ -32,9 +32,9 @@ def build(folder: Path, docs: int, codings: int) -> Path:
 
     path = generate_project(folder / "bench.qualcode", docs=docs, codings=codings, codes=60, focus_share=0.0)
     with Project.open(path) as project, project.transaction():
-        for i, case in enumerate(project.cases("respondent")):
-            project.set_attribute("case", case.uuid, "role", ROLES[i % len(ROLES)], "text")
-            project.set_attribute("case", case.uuid, "perspective", PERSPECTIVES[i % len(PERSPECTIVES)], "text")
+        for i, case in enumerate(project.cases.list("respondent")):
+            project.attributes.set("case", case.uuid, "role", ROLES[i % len(ROLES)], "text")
+            project.attributes.set("case", case.uuid, "perspective", PERSPECTIVES[i % len(PERSPECTIVES)], "text")
     return path
 
 
@@ -69,7 +69,7 @@ def main() -> None:
         out = folder / "out"
         project = Project.open(path)
         n_codings = project.db.execute("SELECT count(*) FROM codings").fetchone()[0]
-        n_resp = len(project.cases("respondent"))
+        n_resp = len(project.cases.list("respondent"))
         pseudo = ExportOptions(pseudonymise=True)
         cases = [
             ("read the project (passages → respondents)", lambda: load(project)),

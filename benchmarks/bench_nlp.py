@@ -62,7 +62,7 @@ def bench_suggest(path: Path) -> dict:
     text = long_transcript()
     with Project.open(path) as project:
         with project.transaction():
-            doc, _ = project.add_document("Benchmark 10k", text, detect_turns(text))
+            doc, _ = project.documents.add("Benchmark 10k", text, detect_turns(text))
         nlp = load_pipeline(project.language)
         t0 = time.perf_counter()
         sug = Suggester.load(project, nlp=nlp)
@@ -73,7 +73,7 @@ def bench_suggest(path: Path) -> dict:
         t0 = time.perf_counter()
         sug = Suggester.load(project, nlp=nlp)
         load_trained = time.perf_counter() - t0
-        turns = len([t for t in project.turns(doc.uuid) if t.speaker and "interviewer" not in t.speaker.lower()])
+        turns = len([t for t in project.documents.turns(doc.uuid) if t.speaker and "interviewer" not in t.speaker.lower()])
         per_turn, found = best_of(lambda: sug.suggest_document(project, doc.uuid, "turn"), 3)
         per_sentence, found_s = best_of(lambda: sug.suggest_document(project, doc.uuid, "sentence"), 3)
         one, _ = best_of(lambda: sug.suggest(doc.text, 0, 600, doc.uuid), 5)
@@ -92,12 +92,12 @@ def bench_training(folder: Path, codings: int = 2000) -> dict:
     path = generate.generate_project(folder / "train.qualcode", docs=40, words=3000, codings=codings,
                                      coders=("anna",), codes=60, seed=3)
     with Project.open(path) as project:
-        n = len(project.codings())
+        n = len(project.codings.list())
         sug = Suggester.load(project, nlp=load_pipeline("nl"))
         t0 = time.perf_counter()
         report = sug.train(project)
         seconds = time.perf_counter() - t0
-        size = len(project.load_model("suggester")[0])
+        size = len(project.models.load("suggester")[0])
     return {"codings": n, "passages": report["passages"], "labels": len(report["labels"]), "seconds": seconds,
             "classifier_seconds": report["classifier_seconds"], "calibration_seconds": report["calibration_seconds"],
             "model_bytes": size}
@@ -109,7 +109,7 @@ def bench_eval(path: Path) -> list[tuple[str, dict]]:
 
     out = []
     with Project.open(path) as project:
-        coders = project.coders()
+        coders = project.codings.coders()
         for coder in (["anna"] if "anna" in coders else []) + [None]:
             out.append((coder or "all human coders", evaluate(project, folds=5, coder=coder)))
     return out

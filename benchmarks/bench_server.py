@@ -51,8 +51,8 @@ def coder_process(url, path, coder, rate, seconds, work, out):
     problems = []
     live = LiveSync(path, on_offline=problems.append, interval=30.0, tick=0.25, min_gap=0.25).start()
     project = Project.open(path, coder=coder)
-    docs = project.documents()
-    codes = [c.uuid for c in project.tree()]
+    docs = project.documents.list()
+    codes = [c.uuid for c in project.codebook.tree()]
     records, n = [], int(rate * seconds)
     while live.syncs < 1 and not problems:
         time.sleep(0.02)
@@ -68,7 +68,7 @@ def coder_process(url, path, coder, rate, seconds, work, out):
         start = (i * 7) % (doc.length - 60)
         for attempt in range(20):  # as the TUI does (retry_locked): the background sync may hold the file a moment
             try:
-                c = project.add_coding(doc.uuid, codes[i % len(codes)], coder, start, start + 20 + (i % 30))
+                c = project.codings.add(doc.uuid, codes[i % len(codes)], coder, start, start + 20 + (i % 30))
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc):
@@ -242,14 +242,14 @@ def clone_benchmark(cluster, work: Path, codings: int) -> dict:
 
     def code_many(path, coder, n, salt):
         with Project.open(path, coder=coder) as p:
-            docs = p.documents()
-            codes = [c.uuid for c in p.tree()]
+            docs = p.documents.list()
+            codes = [c.uuid for c in p.codebook.tree()]
             items = []
             for i in range(n):
                 d = docs[(i + salt) % len(docs)]
                 start = (i * 13 + salt) % (d.length - 80)
                 items.append(NewCoding(d.uuid, codes[(i + salt) % len(codes)], coder, start, start + 31 + salt % 7))
-            p.add_codings(items, skip_duplicates=True, undoable=False)
+            p.codings.add_many(items, skip_duplicates=True, undoable=False)
 
     code_many(work / "bram-big.qualcode", "bram", changes, 3)
     with Project.open(work / "bram-big.qualcode") as p:

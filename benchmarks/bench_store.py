@@ -41,19 +41,19 @@ def main() -> None:
             open_s = median_of(lambda: Project.open(path).close())
             status_s = median_of(p.status, 3)
             docs_s = median_of(p.documents, 3)
-            doc = p.documents()[len(p.documents()) // 2]
-            code = next(iter(p.tree()))
+            doc = p.documents.list()[len(p.documents.list()) // 2]
+            code = next(iter(p.codebook.tree()))
             i = [0]
 
             def add_one():
                 i[0] += 1
-                p.add_coding(doc.uuid, code.uuid, "bench", i[0], i[0] + 20)
+                p.codings.add(doc.uuid, code.uuid, "bench", i[0], i[0] + 20)
 
             add_s = median_of(add_one, 21)
             undo_s = median_of(p.undo, 5)
-            one_doc_s = median_of(lambda: p.codings(document=doc.uuid), 5)
+            one_doc_s = median_of(lambda: p.codings.list(document=doc.uuid), 5)
             t0 = time.perf_counter()
-            text = format_codings(coding_records(p, p.codings()), "jsonl")
+            text = format_codings(coding_records(p, p.codings.list()), "jsonl")
             export_s = time.perf_counter() - t0
         md = f"""## Project store at {docs:,} transcripts × {words:,} words, {n:,} codings
 

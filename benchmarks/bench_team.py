@@ -31,16 +31,16 @@ def timed(fn):
 
 def add_codings(path: Path, coder: str, n: int, seed: int) -> None:
     from qualcode.store.project import Project
-    from qualcode.team.synthetic import random_codings
+    from qualcode.merge.synthetic import random_codings
 
     with Project.open(path) as p:
-        p.add_codings(random_codings(p, coder, n, seed, max_words=60), skip_duplicates=True, undoable=False)
+        p.codings.add_many(random_codings(p, coder, n, seed, max_words=60), skip_duplicates=True, undoable=False)
 
 
 def bench_merge(tmp: Path, coders: int, per_coder: int, docs: int) -> dict:
     from qualcode.store.project import Project
-    from qualcode.team.handout import handout
-    from qualcode.team.merge import merge
+    from qualcode.merge.handout import handout
+    from qualcode.merge.run import merge
 
     study = generate_project(tmp / "study.qualcode", docs=docs, words=3000, codings=0, coders=("lead",))
     files = []
@@ -90,14 +90,14 @@ def edit(text: str, rng: random.Random, every: int) -> tuple[str, int]:
 def bench_reanchor(tmp: Path, codings: int, docs: int, every: int) -> dict:
     from qualcode.ingest.turns import detect_turns
     from qualcode.store.project import Project
-    from qualcode.team.reanchor import Aligner
-    from qualcode.team.replace import apply_reanchor, plan_reanchor
+    from qualcode.merge.reanchor import Aligner
+    from qualcode.merge.replace import apply_reanchor, plan_reanchor
 
     path = generate_project(tmp / "reanchor.qualcode", docs=docs, words=6000, codings=codings, coders=("anna",))
     rng = random.Random(5)
     with Project.open(path) as p:
-        documents = [p.document(u) for u in p.document_names()]
-        spans = {d.uuid: [(c.start, c.end) for c in p.codings(document=d.uuid)] for d in documents}
+        documents = [p.documents.get(u) for u in p.documents.names()]
+        spans = {d.uuid: [(c.start, c.end) for c in p.codings.list(document=d.uuid)] for d in documents}
     new_texts, edits = {}, 0
     for d in documents:
         new_texts[d.uuid], n = edit(d.text, rng, every)
@@ -126,7 +126,7 @@ def bench_reanchor(tmp: Path, codings: int, docs: int, every: int) -> dict:
 
 
 def bench_long_text() -> dict:
-    from qualcode.team.reanchor import Aligner
+    from qualcode.merge.reanchor import Aligner
 
     rng = random.Random(3)
     words = [f"w{rng.randint(0, 5000)}" for _ in range(60_000)]

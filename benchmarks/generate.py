@@ -73,17 +73,17 @@ def generate_project(path: Path, docs: int = 100, words: int = 3000, codings: in
     path.unlink(missing_ok=True)
     project = Project.create(path, language="nl", name=f"synthetic {docs}x{words}")
     with project.transaction():
-        themes = [project.add_code(f"Thema {t + 1}") for t in range(max(1, codes // 10))]
+        themes = [project.codebook.add(f"Thema {t + 1}") for t in range(max(1, codes // 10))]
         code_ids = [t.uuid for t in themes]
         for i in range(codes - len(themes)):
-            code_ids.append(project.add_code(f"Code {i + 1}", parent=themes[i % len(themes)].uuid).uuid)
+            code_ids.append(project.codebook.add(f"Code {i + 1}", parent=themes[i % len(themes)].uuid).uuid)
         doc_turns = []
         for d in range(docs):
             focus = rng.random() < focus_share
             speakers = ["Interviewer"] + ([f"R{d}-{k}" for k in range(5)] if focus else [f"R{d}"])
             text = transcript_text(rng, words, vocab, speakers)
             turns = detect_turns(text)
-            doc, _ = project.add_document(f"Transcript {d + 1:04d}", text, turns,
+            doc, _ = project.documents.add(f"Transcript {d + 1:04d}", text, turns,
                                           kind="focus_group" if focus else "interview")
             doc_turns.append((doc.uuid, text, [t for t in turns if t.speaker != "Interviewer"]))
     lengths = {doc_id: len(text) for doc_id, text, _ in doc_turns}
@@ -109,7 +109,7 @@ def generate_project(path: Path, docs: int = 100, words: int = 3000, codings: in
             if ci == 0:
                 first.append((doc_id, code, start, end))
             items.append(NewCoding(doc_id, code, coder, start, end))
-    project.add_codings(items, skip_duplicates=True, undoable=False, description="synthetic codings")
+    project.codings.add_many(items, skip_duplicates=True, undoable=False, description="synthetic codings")
     project.close()
     return path
 

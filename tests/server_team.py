@@ -53,21 +53,21 @@ class Team:
 
 def doc_and_code(path: Path, code_name: str = "Lerarentekort"):
     with Project.open(path) as p:
-        doc = p.documents()[0].uuid
-        code = p.code(code_name).uuid
+        doc = p.documents.list()[0].uuid
+        code = p.codebook.get(code_name).uuid
     return doc, code
 
 
 def add_coding(path: Path, coder: str, start: int, end: int, code_name: str = "Lerarentekort") -> str:
     doc, code = doc_and_code(path, code_name)
     with Project.open(path, coder=coder) as p:
-        c = p.add_coding(doc, code, coder, start, end)
+        c = p.codings.add(doc, code, coder, start, end)
     return c.uuid
 
 
 def codings(path: Path) -> list[tuple]:
     with Project.open(path) as p:
-        return sorted((c.uuid, c.coder, c.start, c.end, c.code) for c in p.codings())
+        return sorted((c.uuid, c.coder, c.start, c.end, c.code) for c in p.codings.list())
 
 
 def integrity_ok(path: Path) -> bool:

@@ -35,14 +35,14 @@ def team(pg, tmp_path, project_path, monkeypatch):  # noqa: F811
 def many_codings(path: Path, coder: str, n: int = N) -> None:
     doc, _ = doc_and_code(path)
     with Project.open(path, coder=coder) as p:
-        codes = [c.uuid for c in p.tree()]
-        length = p.document(doc).length
+        codes = [c.uuid for c in p.codebook.tree()]
+        length = p.documents.get(doc).length
         items = []
         for i in range(n):
             start = i % (length - 45)
             items.append(NewCoding(doc, codes[(i // (length - 45)) % len(codes)], coder, start,
                                    start + 1 + (i // ((length - 45) * len(codes))) % 40))
-        added, dupes = p.add_codings(items, undoable=False)
+        added, dupes = p.codings.add_many(items, undoable=False)
         assert added == n and dupes == 0
 
 

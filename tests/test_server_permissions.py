@@ -37,15 +37,15 @@ def test_coder_cannot_change_another_coders_coding_through_the_client(team):
     team.sync(b)
     team.sync(a)
     with Project.open(a, coder="anna") as p:
-        p.update_coding(uid, start=12, end=40)
+        p.codings.update(uid, start=12, end=40)
     report = team.sync(a)
     assert report["refused"] and "a coding by bob" in report["refused"][0]
     assert _server_coding(team, uid)["start"] == 10  # the server is unchanged
     with Project.open(a) as p:
-        assert p.coding(uid).start == 10  # and the edit was undone locally
+        assert p.codings.get(uid).start == 10  # and the edit was undone locally
         assert p.replica.pending_count() == 0
     with Project.open(a, coder="anna") as p:
-        p.remove_codings([uid])
+        p.codings.remove([uid])
     assert team.sync(a)["refused"]
     assert _server_coding(team, uid) is not None
     assert [c[0] for c in codings(a)] == [uid]
@@ -57,7 +57,7 @@ def test_the_server_refuses_even_when_the_client_check_is_bypassed(team, monkeyp
     team.sync(b)
     team.sync(a)
     with Project.open(a, coder="anna") as p:
-        p.update_coding(uid, start=12, end=40)
+        p.codings.update(uid, start=12, end=40)
     import qualcode.server.sync as sync_mod
 
     monkeypatch.setattr(sync_mod, "allowed", lambda role, coder, op: True)
@@ -121,9 +121,9 @@ def test_readers_read_and_write_nothing(team):
     r = team.clone("rita")
     with Project.open(r) as p:
         assert p.replica.info()["role"] == "reader"
-        doc = p.documents()[0].uuid
-        code = p.code("Lerarentekort").uuid
-        p.add_coding(doc, code, "rita", 5, 9)
+        doc = p.documents.list()[0].uuid
+        code = p.codebook.get("Lerarentekort").uuid
+        p.codings.add(doc, code, "rita", 5, 9)
     report = team.sync(r)
     assert report["refused"] and codings(r) == []
     with psycopg.connect(team.url("rita")) as conn:

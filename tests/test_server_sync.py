@@ -102,7 +102,7 @@ def test_undo_on_a_replica_travels(team):
     team.sync(b)
     assert len(codings(b)) == 1
     with Project.open(a) as p:
-        assert p.undo() is not None
+        assert p.history.undo() is not None
     team.sync(a)
     team.sync(b)
     assert codings(b) == [] == codings(a)
@@ -112,18 +112,18 @@ def test_concurrent_renames_are_decided_and_reported_to_both(team):
     team.setup(managers=("rita",))
     lead, rita = team.study, team.clone("rita")
     with Project.open(lead) as p:
-        p.update_code("Lerarentekort", name="Tekort A")
+        p.codebook.update("Lerarentekort", name="Tekort A")
     with Project.open(rita) as p:
-        p.update_code("Lerarentekort", name="Tekort B", colour="#123456")
+        p.codebook.update("Lerarentekort", name="Tekort B", colour="#123456")
     r1 = team.sync(lead)
     r2 = team.sync(rita)
     r1b = team.sync(lead)
     # the later change wins, the field only one side changed is kept too
     for path in (lead, rita):
         with Project.open(path) as p:
-            names = {c.name for c in p.tree()}
+            names = {c.name for c in p.codebook.tree()}
             assert "Tekort B" in names and "Tekort A" not in names
-            assert p.code("Tekort B").colour == "#123456"
+            assert p.codebook.get("Tekort B").colour == "#123456"
     assert r1["conflicts"] == []
     assert any("Tekort B" in c and "later change" in c for c in r2["conflicts"])
     assert any("Tekort B" in c for c in r1b["conflicts"])  # reported to the other side as well
@@ -134,7 +134,7 @@ def test_coding_on_a_code_deleted_meanwhile_restores_the_code(team):
     a = team.clone("anna")
     uid = add_coding(a, "anna", 10, 30, code_name="Vrijstelling")
     with Project.open(team.study) as p:
-        p.delete_code("Vrijstelling")
+        p.codebook.delete("Vrijstelling")
     team.sync(team.study)  # the delete reaches the server first
     report = team.sync(a)  # then anna's coding on that code
     assert any("restored" in c for c in report["conflicts"])
@@ -142,8 +142,8 @@ def test_coding_on_a_code_deleted_meanwhile_restores_the_code(team):
     assert any("restored" in c for c in lead_report["conflicts"])
     for path in (a, team.study):
         with Project.open(path) as p:
-            assert p.code("Vrijstelling")
-            assert [c.uuid for c in p.codings()] == [uid]
+            assert p.codebook.get("Vrijstelling")
+            assert [c.uuid for c in p.codings.list()] == [uid]
         assert integrity_ok(path)
 
 
@@ -153,12 +153,12 @@ def test_delete_of_a_code_others_coded_meanwhile_is_refused_and_undone(team):
     uid = add_coding(a, "anna", 10, 30, code_name="Vrijstelling")
     team.sync(a)  # the coding is on the server, the manager has not pulled it
     with Project.open(team.study) as p:
-        p.delete_code("Vrijstelling")
+        p.codebook.delete("Vrijstelling")
     report = team.sync(team.study)
     assert any("kept" in c for c in report["conflicts"])
     with Project.open(team.study) as p:
-        assert p.code("Vrijstelling")
-        assert [c.uuid for c in p.codings()] == [uid]
+        assert p.codebook.get("Vrijstelling")
+        assert [c.uuid for c in p.codings.list()] == [uid]
     assert any("kept" in c for c in team.sync(a)["conflicts"])
     assert integrity_ok(team.study)
 
@@ -216,13 +216,13 @@ def test_cli_round_trip_and_clear_refusals(team, capsys, tmp_path):
 
 
 def test_codings_on_a_transcript_replaced_meanwhile_move_along(team, tmp_path):
-    from qualcode.team.replace import replace_text
+    from qualcode.merge.replace import replace_text
 
     team.setup()
     a = team.clone("anna")
     with Project.open(a) as p:
-        doc = p.documents()[0]
-        text = p.document(doc.uuid).text
+        doc = p.documents.list()[0]
+        text = p.documents.get(doc.uuid).text
     s1 = text.index("de administratie")
     s2 = text.index("vrijstelling")
     u1 = add_coding(a, "anna", s1, s1 + len("de administratie"))  # coded on the old text, not yet sent
@@ -238,7 +238,7 @@ def test_codings_on_a_transcript_replaced_meanwhile_move_along(team, tmp_path):
     team.sync(team.study)
     for path in (a, team.study):
         with Project.open(path) as p:
-            new_text = p.document(doc.uuid).text
-            got = {c.uuid: new_text[c.start:c.end] for c in p.codings()}
+            new_text = p.documents.get(doc.uuid).text
+            got = {c.uuid: new_text[c.start:c.end] for c in p.codings.list()}
         assert got == {u1: "de administratie", u2: "vrijstelling"}
         assert integrity_ok(path)

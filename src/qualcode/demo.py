@@ -64,8 +64,8 @@ def build_demo(target: Path, root: Path, say: Callable[[str], None] = lambda s: 
     from qualcode.ingest.codings_io import read_codings
     from qualcode.ingest.importer import import_files
     from qualcode.store.project import Project
-    from qualcode.team.handout import handout
-    from qualcode.team.merge import merge
+    from qualcode.merge.handout import handout
+    from qualcode.merge.run import merge
 
     files = demo_files(root)
     work = Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
@@ -76,8 +76,8 @@ def build_demo(target: Path, root: Path, say: Callable[[str], None] = lambda s: 
                                  name="Demo: " + header.get("name", "study"))
         try:
             with project.transaction():
-                project.apply_codebook(specs, header)
-            say(f"codebook {files['codebook'].name}: {len(project.tree())} codes")
+                project.codebook.apply(specs, header)
+            say(f"codebook {files['codebook'].name}: {len(project.codebook.tree())} codes")
             for r in import_files(project, files["transcripts"]):
                 say(f"imported {r.name} ({r.turns} turns)")
             if files["respondents"]:
@@ -93,7 +93,7 @@ def build_demo(target: Path, root: Path, say: Callable[[str], None] = lambda s: 
             copy = work / f"{coder_file.stem}.qualcode"
             handout(study, copy, coder)
             with Project.open(copy, coder=coder) as p:
-                added, _ = p.add_codings(read_codings(p, coder_file), skip_duplicates=True,
+                added, _ = p.codings.add_many(read_codings(p, coder_file), skip_duplicates=True,
                                          description=f"codings from {coder_file.name}")
             say(f"{coder} coded {len(added)} passages in a handout copy ({coder_file.name})")
             copies.append(copy)

@@ -158,7 +158,7 @@ def _is_stat(value) -> bool:
 
 
 def cmd_agreement(args) -> int:
-    from qualcode.team import agreement_io as aio
+    from qualcode.agreement import data as aio
 
     if not 0 < args.min_overlap <= 1:
         raise ProjectError(f"--min-overlap must be above 0 and at most 1, not {args.min_overlap}.")
@@ -171,7 +171,7 @@ def cmd_agreement(args) -> int:
     docs = aio.per_document(data, report) if (args.per_document or suffix == ".xlsx") else None
     d = aio.report_dict(data, report, docs)
     if suffix == ".xlsx":
-        from qualcode.team.agreement_writers import write_report_xlsx
+        from qualcode.agreement.writers import write_report_xlsx
 
         write_report_xlsx(args.output, d)
         err_console.print(f"wrote {args.output}")
@@ -188,7 +188,7 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_disagreements(args) -> int:
-    from qualcode.team import agreement_io as aio
+    from qualcode.agreement import data as aio
 
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if args.output and suffix not in (".csv", ".docx", ".json"):
@@ -197,7 +197,7 @@ def cmd_disagreements(args) -> int:
         data = aio.load(project, args.coders, args.code, args.tree, args.docs)
         rows = aio.disagreement_rows(project, data)
         title = f"Disagreements: {project.meta('name') or Path(args.project).stem}"
-    from qualcode.team import agreement_writers as w
+    from qualcode.agreement import writers as w
 
     if suffix == ".csv":
         w.write_disagreements_csv(args.output, rows)
@@ -231,11 +231,11 @@ def _snippet(text: str, n: int = 160) -> str:
 
 def cmd_consensus(args) -> int:
     from qualcode.domain.locate import resolve_span
-    from qualcode.team.consensus import settle
+    from qualcode.agreement.consensus import settle
 
     with opened(args.project, coder="consensus") as project:
-        doc = project.document(args.document)
-        code = project.code(args.code)
+        doc = project.documents.get(args.document)
+        code = project.codebook.get(args.code)
         region = (args.start, args.end, args.turn, args.quote)
         if all(v is None for v in region):
             if args.accept is None and not args.none:
@@ -243,12 +243,12 @@ def cmd_consensus(args) -> int:
             start, end = 0, doc.length
         else:
             try:
-                start, end = resolve_span(doc.text, project.turns(doc.uuid), args.start, args.end, args.turn,
+                start, end = resolve_span(doc.text, project.documents.turns(doc.uuid), args.start, args.end, args.turn,
                                           args.quote, args.occurrence, doc_name=f"'{doc.name}'")
             except ValueError as exc:
                 raise ProjectError(str(exc)) from None
         if args.accept:
-            from qualcode.team.agreement_io import resolve_coder
+            from qualcode.agreement.data import resolve_coder
 
             args.accept = resolve_coder(project, args.accept)
         done = settle(project, doc.uuid, code.uuid, start, end, accept=args.accept, none=args.none)
@@ -262,7 +262,7 @@ def cmd_consensus(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from qualcode.team.consensus import review_data
+    from qualcode.agreement.consensus import review_data
 
     with opened(args.project) as project:  # check the document and coders before starting the TUI
         data = review_data(project, args.document, args.coders)

@@ -67,15 +67,15 @@ def cmd_code(args) -> int:
     with opened(args.project) as project:
         coder = need_coder(args.coder, project)
         project.coder = coder
-        doc = project.document(args.document)
+        doc = project.documents.get(args.document)
         try:
-            start, end = resolve_span(doc.text, project.turns(doc.uuid), args.start, args.end, args.turn,
+            start, end = resolve_span(doc.text, project.documents.turns(doc.uuid), args.start, args.end, args.turn,
                                       args.quote, args.occurrence, doc_name=f"'{doc.name}'")
         except ValueError as exc:
             raise ProjectError(str(exc)) from None
-        codes = [project.code(ref) for ref in args.code]
-        added, _ = project.add_codings([NewCoding(doc.uuid, c.uuid, coder, start, end, args.memo) for c in codes])
-        tree = project.tree()
+        codes = [project.codebook.get(ref) for ref in args.code]
+        added, _ = project.codings.add_many([NewCoding(doc.uuid, c.uuid, coder, start, end, args.memo) for c in codes])
+        tree = project.codebook.tree()
     if args.json:
         print_json([{"uuid": c.uuid, "document": doc.name, "code": tree.path(c.code), "coder": c.coder,
                      "start": c.start, "end": c.end, "text": c.text} for c in added])
@@ -95,18 +95,18 @@ def cmd_uncode(args) -> int:
         if not ids:
             if not args.document:
                 raise ProjectError("give coding ids (--id) or a document with a span.")
-            doc = project.document(args.document)
+            doc = project.documents.get(args.document)
             try:
-                start, end = resolve_span(doc.text, project.turns(doc.uuid), args.start, args.end, args.turn,
+                start, end = resolve_span(doc.text, project.documents.turns(doc.uuid), args.start, args.end, args.turn,
                                           args.quote, args.occurrence, doc_name=f"'{doc.name}'")
             except ValueError as exc:
                 raise ProjectError(str(exc)) from None
-            code = project.code(args.code).uuid if args.code else None
-            ids = [c.uuid for c in project.codings(document=doc.uuid, code=code, coder=args.coder)
+            code = project.codebook.get(args.code).uuid if args.code else None
+            ids = [c.uuid for c in project.codings.list(document=doc.uuid, code=code, coder=args.coder)
                    if c.start == start and c.end == end]
             if not ids:
                 raise ProjectError(f"no coding covers exactly {start}-{end} in '{doc.name}' with those filters.")
-        n = project.remove_codings(ids)
+        n = project.codings.remove(ids)
     console.print(f"removed {n} coding(s) (undo with 'qualcode undo')")
     return 0
 
@@ -115,12 +115,12 @@ def cmd_codings(args) -> int:
     from qualcode.ingest.codings_io import coding_records, format_codings
 
     with opened(args.project) as project:
-        doc = project.document(args.doc).uuid if args.doc else None
+        doc = project.documents.get(args.doc).uuid if args.doc else None
         codes = None
         if args.code:
-            code = project.code(args.code)
-            codes = [code.uuid] + ([c.uuid for c in project.tree().descendants(code.uuid)] if args.tree else [])
-        records = coding_records(project, project.codings(document=doc, codes=codes, coder=args.coder))
+            code = project.codebook.get(args.code)
+            codes = [code.uuid] + ([c.uuid for c in project.codebook.tree().descendants(code.uuid)] if args.tree else [])
+        records = coding_records(project, project.codings.list(document=doc, codes=codes, coder=args.coder))
     fmt = "json" if args.json else args.format
     if fmt is None:
         fmt = {"csv": "csv", "jsonl": "jsonl", "json": "json"}.get((args.output or "").rsplit(".", 1)[-1], "table")
@@ -135,7 +135,7 @@ def cmd_codings(args) -> int:
 
 def cmd_memo(args) -> int:
     with opened(args.project) as project:
-        coding = project.update_coding(args.id, memo=args.text)
+        coding = project.codings.update(args.id, memo=args.text)
     console.print(f"memo {'set' if args.text else 'cleared'} on coding {coding.uuid[:8]}")
     return 0
 
@@ -145,7 +145,7 @@ def cmd_import_codings(args) -> int:
 
     with opened(args.project) as project:
         items = read_codings(project, args.file, coder=args.coder)
-        added, dupes = project.add_codings(items, skip_duplicates=True,
+        added, dupes = project.codings.add_many(items, skip_duplicates=True,
                                            description=f"imported codings from {args.file}")
     if args.json:
         print_json({"added": len(added), "duplicates_skipped": dupes, "file": args.file})

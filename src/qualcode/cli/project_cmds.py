@@ -100,8 +100,8 @@ def cmd_init(args) -> int:
     try:
         if specs:
             with project.transaction():
-                project.apply_codebook(specs, header)
-        n = len(project.tree())
+                project.codebook.apply(specs, header)
+        n = len(project.codebook.tree())
     except BaseException:
         project.close()
         path.unlink(missing_ok=True)
@@ -116,7 +116,7 @@ def cmd_init(args) -> int:
 def _read_any_codebook(path: str):
     if Path(path).suffix.lower() == ".qdc":
         try:
-            from qualcode.export.refi_codebook import read_qdc
+            from qualcode.refi.codebook import read_qdc
         except ImportError:
             raise ProjectError("reading .qdc codebooks is not available in this version.") from None
         return read_qdc(path)
@@ -158,8 +158,8 @@ def cmd_attributes(args) -> int:
 
 def cmd_codebook_show(args) -> int:
     with opened(args.project) as project:
-        tree = project.tree()
-        counts = project.code_counts()
+        tree = project.codebook.tree()
+        counts = project.codings.counts_by_code()
         if args.json:
             print_json([
                 {"uuid": c.uuid, "path": tree.path(c.uuid), "name": c.name, "parent": c.parent, "label": c.label,
@@ -198,7 +198,7 @@ def cmd_codebook_import(args) -> int:
     header, specs = _read_any_codebook(args.file)
     with opened(args.project) as project:
         with project.transaction():
-            changes = project.apply_codebook(specs, header)
+            changes = project.codebook.apply(specs, header)
     console.print(f"codebook loaded: {len(changes.added)} added, {len(changes.renamed)} renamed, "
                   f"{len(changes.updated)} updated, {changes.unchanged} unchanged")
     for old, new in changes.renamed:
@@ -213,13 +213,13 @@ def cmd_codebook_export(args) -> int:
     import json
 
     with opened(args.project) as project:
-        specs = project.codebook_specs()
+        specs = project.codebook.specs()
         header = json.loads(project.meta("codebook", "{}") or "{}")
         header.setdefault("name", project.meta("name"))
         header.setdefault("language", project.language)
         if Path(args.output).suffix.lower() == ".qdc":
             try:
-                from qualcode.export.refi_codebook import write_qdc
+                from qualcode.refi.codebook import write_qdc
             except ImportError:
                 raise ProjectError("writing .qdc codebooks is not available in this version.") from None
             write_qdc(args.output, header, specs)
@@ -233,7 +233,7 @@ def cmd_codebook_export(args) -> int:
 
 def cmd_documents(args) -> int:
     with opened(args.project) as project:
-        docs = project.documents()
+        docs = project.documents.list()
     if args.json:
         print_json([
             {"uuid": d.uuid, "name": d.name, "kind": d.kind, "characters": d.length, "words": d.words,
@@ -251,9 +251,9 @@ def cmd_documents(args) -> int:
 
 def cmd_show(args) -> int:
     with opened(args.project) as project:
-        doc = project.document(args.document)
-        turns = project.turns(doc.uuid)
-        roles = {c.uuid: c.role for c in project.cases()}
+        doc = project.documents.get(args.document)
+        turns = project.documents.turns(doc.uuid)
+        roles = {c.uuid: c.role for c in project.cases.list()}
     first, last = 1, len(turns)
     if args.turns:
         try:
@@ -308,10 +308,10 @@ def cmd_speakers(args) -> int:
     with opened(args.project) as project:
         with project.transaction():
             for name in args.interviewer:
-                project.set_case_role(name, "interviewer")
+                project.cases.set_role(name, "interviewer")
             for name in args.respondent:
-                project.set_case_role(name, "respondent")
-        cases = project.cases()
+                project.cases.set_role(name, "respondent")
+        cases = project.cases.list()
     if args.json:
         print_json([{"name": c.name, "role": c.role, "attributes": c.attributes} for c in cases])
         return 0
@@ -323,7 +323,7 @@ def cmd_speakers(args) -> int:
 
 def cmd_undo_redo(args) -> int:
     with opened(args.project) as project:
-        entry = project.undo() if args.command == "undo" else project.redo()
+        entry = project.history.undo() if args.command == "undo" else project.history.redo()
     if entry is None:
         console.print(f"nothing to {args.command}")
         return 1

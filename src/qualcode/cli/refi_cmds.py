@@ -53,7 +53,7 @@ def _export_arguments(parser) -> None:
 
 
 def cmd_import_refi(args) -> int:
-    from qualcode.ingest.refi_import import import_refi_project
+    from qualcode.refi.project_import import import_refi_project
 
     report = import_refi_project(args.file, args.project, args.lang, utf16=POSITIONS[args.positions])
     return print_report(report, json_output=getattr(args, "json", False))
@@ -61,7 +61,7 @@ def cmd_import_refi(args) -> int:
 
 def init_from_refi(args) -> int:
     """``qualcode init PROJECT --from-refi FILE.qdpx`` (called by cmd_init)."""
-    from qualcode.ingest.refi_import import import_refi_project
+    from qualcode.refi.project_import import import_refi_project
 
     if getattr(args, "codebook", None):
         raise ProjectError("use --codebook or --from-refi, not both; load another codebook afterwards "
@@ -103,14 +103,14 @@ def cmd_export_refi(args) -> int:
         if output.suffix.lower() == ".qdc":
             import json
 
-            from qualcode.export.refi_codebook import write_qdc
+            from qualcode.refi.codebook import write_qdc
 
             header = json.loads(project.meta("codebook", "{}") or "{}")
-            specs = project.codebook_specs()
+            specs = project.codebook.specs()
             write_qdc(output, header, specs)
-            summary = {"output": str(output), "codes": len(project.tree())}
+            summary = {"output": str(output), "codes": len(project.codebook.tree())}
         else:
-            from qualcode.export.refi_project import export_refi_project
+            from qualcode.refi.project_writer import export_refi_project
 
             summary = export_refi_project(project, output)
     if getattr(args, "json", False):

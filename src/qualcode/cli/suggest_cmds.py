@@ -56,7 +56,7 @@ def _suggest(args) -> int:
                 report = suggester.train(project, recalibrate=False)
             err_console.print(f"trained on {report['passages']} coded passages: {len(report['labels'])} "
                               f"codes learned ({report['seconds']} s)", highlight=False)
-        docs = [project.document(args.doc)] if args.doc else [project.document(d.uuid) for d in project.documents()]
+        docs = [project.documents.get(args.doc)] if args.doc else [project.documents.get(d.uuid) for d in project.documents.list()]
         rows = []
         for doc in docs:
             for s in suggester.suggest_document(project, doc.uuid, args.unit, args.top, args.min_score):
@@ -86,7 +86,7 @@ def _train(args) -> int:
         suggester = _load(project, args)
         with err_console.status("training on the human codings…"):
             report = suggester.train(project)
-        tree = project.tree()
+        tree = project.codebook.tree()
         counts = {tree.path(c): n for c, n in sorted(report["counts"].items(), key=lambda kv: (-kv[1], tree.path(kv[0])))}
         learned = [tree.path(c) for c in report["labels"]]
     if args.json:

@@ -58,7 +58,7 @@ def register(sub) -> None:
 
 def _confidence(value):
     if value is None:
-        from qualcode.team.reanchor import MIN_CONFIDENCE
+        from qualcode.merge.reanchor import MIN_CONFIDENCE
 
         return MIN_CONFIDENCE
     if not 0 < value <= 1:
@@ -67,7 +67,7 @@ def _confidence(value):
 
 
 def cmd_handout(args) -> int:
-    from qualcode.team.handout import handout
+    from qualcode.merge.handout import handout
 
     result = handout(args.project, args.copy, args.coder, args.docs, args.all_codings)
     if args.json:
@@ -81,8 +81,8 @@ def cmd_handout(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from qualcode.team.mapping import Mapping, parse_coder_maps, read_mapping
-    from qualcode.team.merge import merge
+    from qualcode.merge.mapping import Mapping, parse_coder_maps, read_mapping
+    from qualcode.merge.run import merge
 
     mapping = read_mapping(args.mapping) if args.mapping else Mapping()
     say = (lambda s: None) if args.json else (lambda s: err_console.print(f"[dim]{s}[/]", highlight=False))
@@ -170,7 +170,7 @@ def _conflict_line(x: dict) -> str:
 
 
 def cmd_replace_text(args) -> int:
-    from qualcode.team.replace import replace_text
+    from qualcode.merge.replace import replace_text
 
     r = replace_text(args.project, args.document, args.file, args.speaker_pattern, args.dry_run,
                      _confidence(args.min_confidence), backup=not args.no_backup)
@@ -194,7 +194,7 @@ def cmd_replace_text(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from qualcode.team.replace import discard_review, place_review
+    from qualcode.merge.replace import discard_review, place_review
 
     with opened(args.project) as project:
         if args.place is not None:
@@ -202,10 +202,10 @@ def cmd_review(args) -> int:
             if args.quote:
                 from qualcode.domain.locate import find_quote
 
-                r = project.review(args.place)
+                r = project.reviews.get(args.place)
                 if r is None:
                     raise ProjectError(f"no review {args.place} (see 'qualcode flagged').")
-                hits = find_quote(project.document(r["document"]).text, args.quote)
+                hits = find_quote(project.documents.get(r["document"]).text, args.quote)
                 if len(hits) != 1:
                     raise ProjectError(f"the quote occurs {len(hits)} times in the document; quote more text or use --start/--end.")
                 start, end = hits[0]
@@ -217,8 +217,8 @@ def cmd_review(args) -> int:
             discard_review(project, args.discard)
             console.print(f"review {args.discard} discarded (kept in the review list as discarded)")
             return 0
-        rows = project.reviews(None if args.all else "open")
-        names, tree = project.document_names(), project.tree()
+        rows = project.reviews.list(None if args.all else "open")
+        names, tree = project.documents.names(), project.codebook.tree()
     for r in rows:
         r["document_name"] = names.get(r["document"], r["document"])
         r["code_path"] = tree.path(r["code"]) if r["code"] in tree else r["code"]

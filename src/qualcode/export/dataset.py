@@ -197,21 +197,21 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
     """Read everything an export needs, once, without changing the project."""
     options = options or ExportOptions()
     bar = of(progress)
-    tree = project.tree()
+    tree = project.codebook.tree()
     code_order = {c.uuid: i for i, c in enumerate(tree)}
-    keys = project.export_attribute_keys()
-    case_attrs, doc_attrs = project.attributes("case"), project.attributes("document")
-    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers(), enabled=options.pseudonymise)
+    keys = project.reads.attribute_keys()
+    case_attrs, doc_attrs = project.attributes.of("case"), project.attributes.of("document")
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers(), enabled=options.pseudonymise)
     cases = {
         uuid: CaseInfo(uuid, name, role, case_attrs.get(uuid, {}), pseudo.case(uuid, name), i)
-        for i, (uuid, name, role) in enumerate(project.export_cases())
+        for i, (uuid, name, role) in enumerate(project.reads.cases())
     }
     documents = {
         uuid: DocInfo(uuid, name, kind, doc_attrs.get(uuid, {}), pseudo.text(name), i)
-        for i, (uuid, name, kind, _at, _len) in enumerate(project.export_documents())
+        for i, (uuid, name, kind, _at, _len) in enumerate(project.reads.documents())
     }
     turns: dict[str, list[tuple]] = {}
-    for row in project.export_turns():
+    for row in project.reads.turns():
         turns.setdefault(row[0], []).append(row)
         case, role = row[6], row[7]
         if case and role == "respondent":
@@ -222,12 +222,12 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
     flt = Filter(options.where, cases, documents, list(keys.get("case", {})), list(keys.get("document", {})))
 
     allowed = _allowed_codes(project, options.codes)
-    coder = cons.select_coder(options.coder, project.coders())
-    rows = project.export_codings(coders=[coder] if coder not in (None, "consensus") else None,
+    coder = cons.select_coder(options.coder, project.codings.coders())
+    rows = project.reads.codings(coders=[coder] if coder not in (None, "consensus") else None,
                                   codes=sorted(allowed) if allowed is not None else None)
     if coder == "consensus":
         docs = sorted({r[1] for r in rows})
-        groups = cons.consensus(rows, project.coders_per_document(), project.export_texts(docs))
+        groups = cons.consensus(rows, project.reads.coders_per_document(), project.reads.texts(docs))
     else:
         groups = cons.dedupe(rows)
 
@@ -258,10 +258,10 @@ def load(project, options: ExportOptions | None = None, progress=None) -> Export
 def _allowed_codes(project, refs: list[str]) -> set[str] | None:
     if not refs:
         return None
-    tree = project.tree()
+    tree = project.codebook.tree()
     out: set[str] = set()
     for ref in refs:
-        code = project.code(ref)
+        code = project.codebook.get(ref)
         out.add(code.uuid)
         out.update(c.uuid for c in tree.descendants(code.uuid))
     return out

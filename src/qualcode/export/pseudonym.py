@@ -89,7 +89,7 @@ def write_mapping(project, path) -> int:
     """Write the name → pseudonym table (CSV) for the project; returns the number of rows."""
     from qualcode.export.writers import Table, write_csv
 
-    pseudo = Pseudonymiser(project.export_cases(), project.export_speakers())
+    pseudo = Pseudonymiser(project.reads.cases(), project.reads.speakers())
     rows = pseudo.mapping_rows()
     write_csv(path, Table("pseudonyms", ["name", "pseudonym", "role"], rows))
     return len(rows)

@@ -137,16 +137,16 @@ def apply_attributes(project, table: AttributeTable, path: str | Path, create_mi
     resolved = []
     for line_no, owner, values in table.rows:
         if table.owner_type == "case":
-            case = project.case(owner)
+            case = project.cases.get(owner)
             if case is None and create_missing:
-                case = project.ensure_case(owner, "respondent")
+                case = project.cases.ensure(owner, "respondent")
             if case is None:
                 unknown.append((line_no, owner))
                 continue
             resolved.append((case.uuid, values))
         else:
             try:
-                resolved.append((project.document(owner).uuid, values))
+                resolved.append((project.documents.get(owner).uuid, values))
             except Exception:
                 unknown.append((line_no, owner))
     if unknown:
@@ -157,5 +157,5 @@ def apply_attributes(project, table: AttributeTable, path: str | Path, create_mi
                          "or pass --create-missing", line=line_no, field=table.key_column)
     for owner, values in resolved:
         for key, value in values.items():
-            project.set_attribute(table.owner_type, owner, key, value, table.columns[key])
+            project.attributes.set(table.owner_type, owner, key, value, table.columns[key])
     return {"rows": len(resolved), "columns": dict(table.columns), "owner_type": table.owner_type}

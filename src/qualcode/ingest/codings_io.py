@@ -17,8 +17,8 @@ REQUIRED = ("document", "code")
 
 
 def coding_records(project, codings) -> list[dict]:
-    names = project.document_names()
-    tree = project.tree()
+    names = project.documents.names()
+    tree = project.codebook.tree()
     return [
         {
             "uuid": c.uuid, "document": names[c.document], "code": tree.path(c.code), "coder": c.coder,
@@ -94,8 +94,8 @@ def read_codings(project, path: str | Path, coder: str | None = None) -> list[Ne
             if rec.get(f) in (None, ""):
                 raise InputError(path, "a required value is empty", line=line, field=f)
         try:
-            doc = project.document(str(rec["document"]))
-            code = project.code(str(rec["code"]))
+            doc = project.documents.get(str(rec["document"]))
+            code = project.codebook.get(str(rec["code"]))
         except ProjectError as exc:
             raise InputError(path, str(exc).rstrip("."), line=line) from None
         quote = rec.get("text") or rec.get("quote") or ""

@@ -76,7 +76,7 @@ def import_files(
                 raise InputError(path, "the transcript has no text")
             speakers = sorted({t.speaker for t in parsed.turns if t.speaker})
             with project.transaction():
-                doc, created = project.add_document(
+                doc, created = project.documents.add(
                     doc_name, parsed.text, parsed.turns,
                     kind=kind or guess_kind(path, len(speakers)),
                     source_path=str(path), source_format=parsed.source_format,

@@ -20,13 +20,13 @@ class Passage:
 
 def human_codings(project, coder: str | None = None) -> list:
     """The codings the suggester learns from: made by people (never accepted suggestions)."""
-    return [c for c in project.codings(coder=coder) if c.origin == "human"]
+    return [c for c in project.codings.list(coder=coder) if c.origin == "human"]
 
 
 def coded_passages(project, coder: str | None = None, codings: list | None = None) -> list[Passage]:
     """Human codings grouped by (document, start, end), in document-name and text order."""
     codings = human_codings(project, coder) if codings is None else codings
-    tree = project.tree()
+    tree = project.codebook.tree()
     grouped: dict[tuple[str, int, int], Passage] = {}
     for c in codings:
         if c.code not in tree:
@@ -35,18 +35,18 @@ def coded_passages(project, coder: str | None = None, codings: list | None = Non
         if key not in grouped:
             grouped[key] = Passage(c.document, c.start, c.end, c.text)
         grouped[key].codes.add(c.code)
-    names = project.document_names()  # order by name, not by random uuid: training is reproducible
+    names = project.documents.names()  # order by name, not by random uuid: training is reproducible
     return [grouped[k] for k in sorted(grouped, key=lambda k: (names.get(k[0], k[0]), k[0], k[1], k[2]))]
 
 
 def interviewer_cases(project) -> set[str]:
-    return {c.uuid for c in project.cases(role="interviewer")}
+    return {c.uuid for c in project.cases.list(role="interviewer")}
 
 
 def respondent_turns(project, doc_uuid: str, interviewers: set[str] | None = None) -> list:
     """A document's turns, without the interviewer's (turns without a speaker are kept)."""
     interviewers = interviewer_cases(project) if interviewers is None else interviewers
-    return [t for t in project.turns(doc_uuid) if t.end > t.start and t.case not in interviewers]
+    return [t for t in project.documents.turns(doc_uuid) if t.end > t.start and t.case not in interviewers]
 
 
 def fingerprint(codings: list, tree) -> dict:

@@ -69,8 +69,8 @@ def per_code_metrics(rankings: list[list[str]], golds: list[set[str]], k: int = 
 
 def acceptance(project) -> dict:
     """Decisions on logged suggestions: overall and per code path."""
-    tree = project.tree()
-    rows = project.suggestion_decisions()
+    tree = project.codebook.tree()
+    rows = project.suggestions.decisions()
     per: dict[str, Counter] = {}
     for code, decision in rows:
         name = tree.path(code) if code in tree else code
@@ -94,8 +94,8 @@ def evaluate(project, folds: int = 5, coder: str | None = None, model: str | Non
     """Cross-validated quality of the suggester next to the keyword-only baseline."""
     t0 = time.perf_counter()
     nlp = load_pipeline(project.language, resolve_model(project, model))
-    tree = project.tree()
-    names = project.document_names()
+    tree = project.codebook.tree()
+    names = project.documents.names()
     passages = coded_passages(project, coder)
     docs = sorted({p.document for p in passages}, key=lambda d: names.get(d, d))
     result = {"passages": len(passages), "documents": len(docs), "coder": coder or "all human coders",

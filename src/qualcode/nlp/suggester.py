@@ -75,11 +75,11 @@ class Suggester:
     def load(cls, project, model: str | None = None, nlp=None) -> "Suggester":
         """Pipeline, keyword matcher, stored classifier (when current) and similarity index."""
         nlp = nlp or load_pipeline(project.language, resolve_model(project, model))
-        tree = project.tree()
+        tree = project.codebook.tree()
         matcher = KeywordMatcher(nlp, tree)
         examples = example_refs(nlp, tree)
         suggester = cls(nlp, tree, matcher, Models(None, None, {}, Combiner()), examples)
-        stored = project.load_model(MODEL_NAME)
+        stored = project.models.load(MODEL_NAME)
         if stored:
             data, info = stored
             if info.get("format") == FORMAT and info.get("language") == nlp.lang \
@@ -115,7 +115,7 @@ class Suggester:
     # -- training ----------------------------------------------------------------------------------
     def is_stale(self, project) -> bool:
         codings = human_codings(project)
-        now = fingerprint(codings, project.tree())
+        now = fingerprint(codings, project.codebook.tree())
         then = self.info.get("fingerprint")
         if not then:
             counts = code_counts(coded_passages(project, codings=codings))
@@ -138,7 +138,7 @@ class Suggester:
         """
         with self._lock:
             codings = human_codings(project)
-            tree = project.tree()
+            tree = project.codebook.tree()
             passages = self._passages(project, codings)
             keep = self.models.combiner
             calibrated_on = int(self.info.get("calibrated_passages", 0))
@@ -155,7 +155,7 @@ class Suggester:
                 "combiner": models.combiner.to_info(), "train_seconds": report["seconds"], "report": report,
                 "calibrated_passages": calibrated_on if reuse else (len(passages) if models.combiner.learned else 0),
             }
-            project.save_model(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
+            project.models.save(MODEL_NAME, models.classifier.to_bytes() if models.classifier else b"", info)
             self.models, self.info = models, info
             return dict(report, labels=info["labels"], counts=code_counts(passages), codings=len(codings),
                         weights=models.combiner.weights, trained_at=info["trained_at"])
@@ -185,9 +185,9 @@ class Suggester:
     def suggest_document(self, project, doc_ref: str, unit: str = "turn", top: int = 3,
                          min_score: float = 0.0) -> list[Suggestion]:
         """Suggestions per respondent turn (or sentence) of a document, skipping codes already there."""
-        doc = project.document(doc_ref)
+        doc = project.documents.get(doc_ref)
         items = []
-        codings = project.codings(document=doc.uuid)
+        codings = project.codings.list(document=doc.uuid)
         turns = respondent_turns(project, doc.uuid)
         if unit == "turn":
             spans = [(t.start, t.end) for t in turns]
@@ -235,7 +235,7 @@ class Suggester:
 # -- the suggestions log -----------------------------------------------------------------------------
 def log_shown(project, suggestions: list[Suggestion], coder: str | None = None) -> list[int]:
     """Record suggestions shown to a coder; returns their log ids (for :func:`log_decision`)."""
-    return project.log_suggestions([
+    return project.suggestions.log([
         {"document": s.document, "start": s.start, "end": s.end, "code": s.code, "score": s.score,
          "reason": s.reason, "coder": coder} for s in suggestions
     ])
@@ -243,12 +243,12 @@ def log_shown(project, suggestions: list[Suggestion], coder: str | None = None) 
 
 def log_decision(project, suggestion_id: int, decision: str, coding: str | None = None) -> None:
     """``decision``: accepted, changed (coded, but another span or code) or rejected."""
-    project.decide_suggestion(suggestion_id, decision, coding)
+    project.suggestions.decide(suggestion_id, decision, coding)
 
 
 def accept(project, suggestion: Suggestion, suggestion_id: int | None, coder: str):
     """Add the suggested coding (origin "suggestion") and log it as accepted."""
-    coding = project.add_coding(suggestion.document, suggestion.code, coder, suggestion.start, suggestion.end,
+    coding = project.codings.add(suggestion.document, suggestion.code, coder, suggestion.start, suggestion.end,
                                 origin="suggestion")
     if suggestion_id is not None:
         log_decision(project, suggestion_id, "accepted", coding.uuid)

@@ -10,15 +10,15 @@ never dropped. The moves are ordinary edits of my own codings, so the next sync 
 from __future__ import annotations
 
 from qualcode.store.history import now
-from qualcode.team.reanchor import MIN_CONFIDENCE, Aligner
+from qualcode.merge.reanchor import MIN_CONFIDENCE, Aligner
 
 
 def reanchor_own(project, coder: str, changed: list[tuple[str, str]]) -> dict:
     """``changed``: (document uuid, its text before the pull). Returns counts moved / flagged."""
     counts = {"moved": 0, "flagged": 0}
     for doc_uuid, old_text in changed:
-        new_text = project.document(doc_uuid).text
-        stale = [c for c in project.codings(document=doc_uuid, coder=coder) if new_text[c.start:c.end] != c.text]
+        new_text = project.documents.get(doc_uuid).text
+        stale = [c for c in project.codings.list(document=doc_uuid, coder=coder) if new_text[c.start:c.end] != c.text]
         if not stale:
             continue
         aligner = Aligner(old_text, new_text, MIN_CONFIDENCE)
@@ -38,9 +38,9 @@ def reanchor_own(project, coder: str, changed: list[tuple[str, str]]) -> dict:
             })
         with project.transaction():
             if reviews:
-                project.team_flag_codings(reviews, remove=True)
+                project.team.flag_codings(reviews, remove=True)
             if moves:
-                project.team_move_codings(moves)
+                project.team.move_codings(moves)
         counts["moved"] += len(moves)
         counts["flagged"] += len(reviews)
     return counts

@@ -67,7 +67,7 @@ class BrowseActions:
         if direction < 0:
             others = list(reversed(others[:-1])) + others[-1:]
         for uuid in others:
-            turns = self.ws.project.uncoded_respondent_turns(uuid, coder)
+            turns = self.ws.project.documents.uncoded_respondent_turns(uuid, coder)
             if turns:
                 idx, start, _ = turns[0] if direction > 0 else turns[-1]
                 self.open_document(uuid, start)
@@ -110,7 +110,7 @@ class BrowseActions:
         if self.ws is None:
             return
         docs = self.ws.documents or [type("D", (), {"uuid": u, "name": n, "kind": "", "respondents": (), "length": 0})()
-                                     for u, n in self.ws.project.document_names().items()]
+                                     for u, n in self.ws.project.documents.names().items()]
         items = []
         for d in docs:
             share = self.ws.coded_share(d.uuid, d.length)

@@ -31,7 +31,7 @@ class CodebookActions:
 
         def done(name: str | None) -> None:
             if name:
-                code = self._try(self.ws.project.add_code, name, parent=parent)
+                code = self._try(self.ws.project.codebook.add, name, parent=parent)
                 if code:
                     self._codebook_changed(code.uuid, f"added code '{code.name}'")
 
@@ -42,7 +42,7 @@ class CodebookActions:
 
         def done(name: str | None) -> None:
             if name and name != code.name:
-                if self._try(self.ws.project.update_code, uuid, name=name):
+                if self._try(self.ws.project.codebook.update, uuid, name=name):
                     self._codebook_changed(uuid, f"renamed '{code.name}' to '{name}'")
 
         self.push_screen(TextPrompt(f"Rename '{code.name}'", code.name), done)
@@ -52,7 +52,7 @@ class CodebookActions:
 
         def done(changes: dict | None) -> None:
             if changes:
-                if self._try(self.ws.project.update_code, uuid, **changes):
+                if self._try(self.ws.project.codebook.update, uuid, **changes):
                     self._codebook_changed(uuid, f"saved '{changes.get('name', code.name)}'")
 
         self.push_screen(CodeEditor(code), done)
@@ -67,7 +67,7 @@ class CodebookActions:
         def done(target: str | None) -> None:
             if target:
                 parent = None if target == TOP_LEVEL else target
-                if self._try(self.ws.project.move_code, uuid, parent) is not None:
+                if self._try(self.ws.project.codebook.move, uuid, parent) is not None:
                     where = "the top level" if parent is None else f"'{self.ws.tree.path(parent)}'"
                     self._codebook_changed(uuid, f"moved '{code.name}' to {where}")
 
@@ -83,13 +83,13 @@ class CodebookActions:
         def chosen(target: str | None) -> None:
             if not target:
                 return
-            usage = self.ws.project.code_usage(uuid)
+            usage = self.ws.project.codebook.usage(uuid)
             msg = (f"Merge '{tree.path(uuid)}' into '{tree.path(target)}'? Its {usage['codings']} codings "
                    f"and its sub-codes move to '{tree.by_uuid[target].name}', then '{code.name}' is removed.")
 
             def confirmed(yes: bool) -> None:
                 if yes:
-                    result = self._try(self.ws.project.merge_codes, uuid, target)
+                    result = self._try(self.ws.project.codebook.merge, uuid, target)
                     if result is not None:
                         dropped = result["duplicates_dropped"]
                         extra = f", {dropped} duplicates dropped" if dropped else ""
@@ -102,7 +102,7 @@ class CodebookActions:
 
     def delete_code(self, uuid: str) -> None:
         tree = self.ws.tree
-        usage = self.ws.project.code_usage(uuid)
+        usage = self.ws.project.codebook.usage(uuid)
         subs = usage["codes"] - 1
         what = f" and its {subs} sub-code{'s' if subs != 1 else ''}" if subs else ""
         msg = (f"Delete '{tree.path(uuid)}'{what}? This removes {usage['codings']} coding"
@@ -111,7 +111,7 @@ class CodebookActions:
         def confirmed(yes: bool) -> None:
             if yes:
                 parent = tree.by_uuid[uuid].parent
-                result = self._try(self.ws.project.delete_code, uuid)
+                result = self._try(self.ws.project.codebook.delete, uuid)
                 if result is not None:
                     self._codebook_changed(parent, f"deleted {result['codes']} code(s), {result['codings']} codings")
                     self.load_overview()

@@ -72,9 +72,9 @@ class ViewActions:
             return
         try:
             p = self.ws.project
-            keys = p.export_attribute_keys()
+            keys = p.reads.attribute_keys()
             attributes = list(dict.fromkeys([*keys.get("case", {}), *keys.get("document", {})]))
-            screen = ExportScreen(self.project_path, p.coders(), attributes)
+            screen = ExportScreen(self.project_path, p.codings.coders(), attributes)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return

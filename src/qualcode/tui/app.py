@@ -155,7 +155,7 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
                 self.start(name)
             else:
                 self.ws.coder = self.ws.project.coder = name
-                self.ws.recent = self.ws.project.recent_codes(name)
+                self.ws.recent = self.ws.project.codings.recent_codes(name)
                 self.update_header()
                 self.refresh_all(reload_overview=self.ws.mine_only)
 
@@ -175,14 +175,14 @@ class QualcodeApp(SuggestActions, ViewActions, CodingActions, CodebookActions, B
         self.title = f"qualcode · {project.meta('name') or self.project_path.stem}"
         self.update_header()
         self.refresh_codes()
-        names = project.document_names()
+        names = project.documents.names()
         stub = [type("Doc", (), {"uuid": u, "name": n, "kind": "", "length": 0, "respondents": ()})()
                 for u, n in names.items()]
         self.query_one(DocumentList).set_documents(stub, {}, None)
         first = None
         if self.settings.get("document"):
             try:
-                first = project.document(self.settings["document"]).uuid
+                first = project.documents.get(self.settings["document"]).uuid
             except QualcodeError as exc:
                 self.notify(str(exc), severity="warning")
         last = project.settings().get(f"tui_last_document:{coder}")

@@ -82,14 +82,14 @@ def build_code_matrix(project, coder: str | None = None, progress=None) -> CodeM
     from qualcode.export.matrix import build_matrix
     from qualcode.export.options import ExportOptions
 
-    tree = project.tree()
+    tree = project.codebook.tree()
     rows = code_rows(tree)
     columns = [Column(r.label, r.code, r.codes, tree.theme(r.code).uuid) for r in rows]
     with project.read_only():
         m = build_matrix(project, "respondents", attributes=[], options=ExportOptions(coder=coder or "all"),
                          progress=progress, _columns=columns)
         docs = sorted({p.document for p in m.data.passages})
-        texts = project.export_texts(docs)
+        texts = project.reads.texts(docs)
     out = CodeMatrix(rows, [Respondent(r.key, r.label, r.context) for r in m.rows], texts=texts,
                      names={d.uuid: d.label for d in m.data.documents.values()}, unassigned=m.data.unassigned)
     for (r, c), passages in m.cells.items():  # export rows are respondents: transpose

@@ -29,8 +29,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qualcode.errors import QualcodeError
-from qualcode.team.agreement_io import CONSENSUS, turn_label
-from qualcode.team.consensus import ReviewData, review_data, settle
+from qualcode.agreement.data import CONSENSUS, turn_label
+from qualcode.agreement.consensus import ReviewData, review_data, settle
 
 AGREE, DISAGREE, OTHER, CONS = Style(color="green"), Style(color="red"), Style(dim=True), Style(color="cyan")
 CURRENT, MARK, DISPUTED = Style(reverse=True), Style(bgcolor="blue", color="white"), Style(underline=True)
@@ -342,7 +342,7 @@ class ReviewScreen(Screen):
         if self.data is None or not self.settled_here:
             self.notify("nothing settled in this review to undo")
             return
-        entry = self.project.undo()
+        entry = self.project.history.undo()
         self.settled_here -= 1
         self.notify(f"undid: {entry.description}" if entry else "nothing to undo")
         self._reload()

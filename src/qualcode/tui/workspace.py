@@ -54,38 +54,38 @@ class Workspace:
         self.counts: dict[str, int] = {}
         self.coded_chars: dict[str, int] = {}
         self.documents: list = []
-        self.respondents = project.respondent_case_ids()
-        self.recent: list[str] = [c for c in project.recent_codes(coder, RECENT) if c in project.tree()]
+        self.respondents = project.cases.respondent_ids()
+        self.recent: list[str] = [c for c in project.codings.recent_codes(coder, RECENT) if c in project.codebook.tree()]
 
     # -- study-wide figures (slow on huge projects: the app calls these from a worker) ---------------
     def load_overview(self, project=None) -> tuple[list, dict, dict]:
         p = project or self.project
         coder = self.coder if self.mine_only else None
-        docs = p.documents()  # its coded share counts every coder's codings
-        coded = p.coded_chars_by_document(coder) if coder else {d.uuid: d.coded_chars for d in docs}
-        return docs, p.code_counts(coder), coded
+        docs = p.documents.list()  # its coded share counts every coder's codings
+        coded = p.codings.coded_chars_by_document(coder) if coder else {d.uuid: d.coded_chars for d in docs}
+        return docs, p.codings.counts_by_code(coder), coded
 
     def set_overview(self, documents, counts, coded_chars) -> None:
         self.documents, self.counts, self.coded_chars = documents, counts, coded_chars
 
     def refresh_counts(self) -> None:
-        self.counts = self.project.code_counts(self.coder if self.mine_only else None)
+        self.counts = self.project.codings.counts_by_code(self.coder if self.mine_only else None)
 
     @property
     def tree(self):
-        return self.project.tree()
+        return self.project.codebook.tree()
 
     # -- the open document ---------------------------------------------------------------------------
     def open_document(self, ref: str) -> DocModel:
-        doc = self.project.document(ref)
-        self.doc = DocModel(doc.uuid, doc.name, doc.text, self.project.turns(doc.uuid), self.respondents)
+        doc = self.project.documents.get(ref)
+        self.doc = DocModel(doc.uuid, doc.name, doc.text, self.project.documents.turns(doc.uuid), self.respondents)
         self.reload_codings()
         return self.doc
 
     def reload_codings(self) -> None:
         if self.doc is None:
             return
-        self.codings = self.project.codings(document=self.doc.uuid)
+        self.codings = self.project.codings.list(document=self.doc.uuid)
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -113,7 +113,7 @@ class Workspace:
         start, end = trim_whitespace(self.doc.text, start, end)
         if end <= start:
             raise ProjectError("the passage is empty; select some text or move to a turn.")
-        coding = retry_locked(self.project.add_coding, self.doc.uuid, code_uuid, self.coder, start, end, memo, origin)
+        coding = retry_locked(self.project.codings.add, self.doc.uuid, code_uuid, self.coder, start, end, memo, origin)
         self.codings.append(coding)
         self.counts[code_uuid] = self.counts.get(code_uuid, 0) + 1
         self.use(code_uuid)
@@ -137,7 +137,7 @@ class Workspace:
             coding = retry_locked(accept, self.project, sug, log_id, self.coder)
             decision = "accepted"
         else:
-            coding = retry_locked(self.project.add_coding, self.doc.uuid, suggestion.code, self.coder, start, end,
+            coding = retry_locked(self.project.codings.add, self.doc.uuid, suggestion.code, self.coder, start, end,
                                   "", "suggestion")
             if log_id is not None:
                 retry_locked(log_decision, self.project, log_id, "changed", coding.uuid)
@@ -156,7 +156,7 @@ class Workspace:
 
     def remove(self, coding_uuids: list[str]) -> int:
         gone = {u for u in coding_uuids}
-        n = retry_locked(self.project.remove_codings, list(gone))
+        n = retry_locked(self.project.codings.remove, list(gone))
         for c in self.codings:
             if c.uuid in gone:
                 if not self.mine_only or c.coder == self.coder:
@@ -169,7 +169,7 @@ class Workspace:
                memo: str | None = None):
         if start is not None and end is not None and self.doc is not None:
             start, end = trim_whitespace(self.doc.text, start, end)
-        updated = retry_locked(self.project.update_coding, coding_uuid, start=start, end=end, memo=memo)
+        updated = retry_locked(self.project.codings.update, coding_uuid, start=start, end=end, memo=memo)
         self.codings = [updated if c.uuid == coding_uuid else c for c in self.codings]
         self._rebuild()
         return updated
@@ -177,12 +177,12 @@ class Workspace:
     def undo(self, counts: bool = True):
         """Undo the latest change. ``counts=False`` leaves the code counts to the caller (the app
         reloads them in a worker: on a huge project they take tens of milliseconds)."""
-        entry = retry_locked(self.project.undo)
+        entry = retry_locked(self.project.history.undo)
         self.after_any_change(counts)
         return entry
 
     def redo(self, counts: bool = True):
-        entry = retry_locked(self.project.redo)
+        entry = retry_locked(self.project.history.redo)
         self.after_any_change(counts)
         return entry
 
@@ -204,7 +204,7 @@ class Workspace:
 
     def documents_after(self, doc_uuid: str) -> list:
         """Documents in list order, starting after ``doc_uuid`` and wrapping round."""
-        docs = self.documents or [type("D", (), {"uuid": u})() for u in self.project.document_names()]
+        docs = self.documents or [type("D", (), {"uuid": u})() for u in self.project.documents.names()]
         ids = [d.uuid for d in docs]
         i = ids.index(doc_uuid) if doc_uuid in ids else -1
         return ids[i + 1:] + ids[:i + 1]

@@ -1,5 +1,5 @@
 """Flagged codings: codings that could not be re-anchored confidently after a transcript's text
-changed (``project.reviews()``), with the same actions as ``qualcode flagged``: place one back at
+changed (``project.reviews.list()``), with the same actions as ``qualcode flagged``: place one back at
 its suggested span (p) or at the selection you made in the transcript (P), discard it (d), or
 look at the place in the document (enter)."""
 
@@ -56,8 +56,8 @@ class FlaggedScreen(ModalScreen):
         self.reload()
 
     def reload(self) -> None:
-        names, tree = self.project.document_names(), self.project.tree()
-        self.rows = self.project.reviews("open")
+        names, tree = self.project.documents.names(), self.project.codebook.tree()
+        self.rows = self.project.reviews.list("open")
         lst = self.query_one(OptionList)
         keep = lst.highlighted or 0
         lst.clear_options()
@@ -108,14 +108,14 @@ class FlaggedScreen(ModalScreen):
         self.reload()
 
     def action_place(self) -> None:
-        from qualcode.team.replace import place_review
+        from qualcode.merge.replace import place_review
 
         r = self.current()
         if r is not None:
             self._do(place_review, r["id"])
 
     def action_place_selection(self) -> None:
-        from qualcode.team.replace import place_review
+        from qualcode.merge.replace import place_review
 
         r = self.current()
         if r is None:
@@ -127,7 +127,7 @@ class FlaggedScreen(ModalScreen):
         self._do(place_review, r["id"], self.selection[1], self.selection[2])
 
     def action_discard(self) -> None:
-        from qualcode.team.replace import discard_review
+        from qualcode.merge.replace import discard_review
 
         r = self.current()
         if r is not None:

@@ -88,7 +88,7 @@ class PassagesScreen(ModalScreen):
         codes = [self.code] + ([c.uuid for c in self.code_tree.descendants(self.code)] if self.with_sub else [])
         project = open_project(self.path)
         try:
-            rows = project.code_passages(codes, coder=self.coder if self.mine_only else None)
+            rows = project.codings.passages(codes, coder=self.coder if self.mine_only else None)
         finally:
             close_reader(project)
         self.app.call_from_thread(self.show, rows)

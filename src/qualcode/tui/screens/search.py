@@ -78,7 +78,7 @@ class SearchScreen(ModalScreen):
             return
         project = open_project(self.path)
         try:
-            hits = project.search_text(query, None if self.study else self.doc_uuid)
+            hits = project.documents.search(query, None if self.study else self.doc_uuid)
         finally:
             close_reader(project)
         self.app.call_from_thread(self.show, query, hits)
