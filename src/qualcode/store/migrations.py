@@ -158,6 +158,15 @@ def _m8_review_decisions(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS review_decisions_document ON review_decisions (document, code)")
 
 
+def _m9_replica(db: "sqlite_utils.Database") -> None:
+    """A project file can be a replica of a project on a team server (store/replica.py): its
+    server link and position, the outbox of changes to send, the log of syncs."""
+    from qualcode.store.replica import REPLICA_TABLES
+
+    for sql in REPLICA_TABLES:
+        db.execute(sql)
+
+
 MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries,
-              _m7_embeddings, _m8_review_decisions]
+              _m7_embeddings, _m8_review_decisions, _m9_replica]
 SCHEMA_VERSION = len(MIGRATIONS)
