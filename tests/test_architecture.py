@@ -84,7 +84,9 @@ def _modules():
 def test_sql_only_in_store():
     leaks = []
     for rel, tree in _modules():
-        if rel.startswith("store/"):
+        # server/ talks to the team server's PostgreSQL (schema, policies, the change log): that SQL
+        # belongs to the server, not to the project file, whose SQL all stays in store/
+        if rel.startswith("store/") or rel.startswith("server/"):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "qualcode.cli.summary_cmds",
     "qualcode.cli.search_cmds",
     "qualcode.cli.sample_cmds",
+    "qualcode.cli.server_cmds",
 ]
 
 # Which module registers which command, with its one-line help: so that a command imports only
@@ -71,6 +72,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'search': ('search_cmds', 'find text across the study: every hit with speaker, turn and context'),
     'autocode': ('search_cmds', "code every hit of a search (or each code's keywords), origin 'auto'"),
     'passages': ('search_cmds', 'every passage of a code (and its sub-codes) in full, with context'),
+    'server': ('server_cmds', 'set up a team server on PostgreSQL: init, grant, blind, status, local'),
+    'publish': ('server_cmds', 'put a project on a team server; the file becomes your replica'),
+    'clone': ('server_cmds', 'make a local replica of a shared project'),
+    'sync': ('server_cmds', "send my changes to the team server and bring everyone else's"),
 }
 
 # Modules that add actions to `qualcode export` (with register_export) besides export_cmds.

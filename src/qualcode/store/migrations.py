@@ -165,6 +165,15 @@ def _m9_names(db: "sqlite_utils.Database") -> None:
     db.execute(NAMES_TABLE)
 
 
+def _m10_replica(db: "sqlite_utils.Database") -> None:
+    """A project file can be a replica of a project on a team server (store/replica.py): its
+    server link and position, the outbox of changes to send, the log of syncs."""
+    from qualcode.store.replica import REPLICA_TABLES
+
+    for sql in REPLICA_TABLES:
+        db.execute(sql)
+
+
 MIGRATIONS = [_m1_initial, _m2_models, _m3_team, _m4_history_index, _m5_interop, _m6_sets_summaries,
-              _m7_embeddings, _m8_review_decisions, _m9_names]
+              _m7_embeddings, _m8_review_decisions, _m9_names, _m10_replica]
 SCHEMA_VERSION = len(MIGRATIONS)

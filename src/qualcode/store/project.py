@@ -19,6 +19,7 @@
 ``summaries``          summaries                                  summaries per case × code
 ``review_decisions``   review_decisions                           passages settled as not coded
 ``names``              names                                      names --pseudonymise replaces
+``replica``            replica_state, _outbox, _applying, _log    being a replica of a team server
 =====================  =========================================  ===================================
 
 Metadata, settings, transactions, backups and the overview (:meth:`Project.status`) stay on the
@@ -211,6 +212,14 @@ class Project:
         from qualcode.store.interop import Anchors
 
         return Anchors(self)
+
+    # -- team server ------------------------------------------------------------------------------
+    @cached_property
+    def replica(self):
+        """The project's link to a team server (:class:`qualcode.store.replica.Replica`)."""
+        from qualcode.store.replica import Replica
+
+        return Replica(self)
 
     # -- metadata and settings -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:

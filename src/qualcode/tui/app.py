@@ -232,6 +232,9 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
         self.start_suggestions()
         self.live = LiveRefresh(self)  # codings and codebook edits of other processes appear here
         self.live.start()
+        from qualcode.tui import live_sync
+
+        self._live_sync = live_sync.start(self)  # a team-server replica syncs in the background
 
     @work(thread=True, exclusive=True, group="overview")
     def load_overview(self) -> None:
@@ -360,6 +363,9 @@ class QualcodeApp(AnalysisActions, SuggestActions, ViewActions, CodingActions, C
             self.view.focus()
 
     def on_unmount(self) -> None:
+        from qualcode.tui import live_sync
+
+        live_sync.stop(getattr(self, "_live_sync", None))
         if self.ws is not None:
             if self.ws.doc is not None:
                 try:
